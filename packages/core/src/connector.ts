@@ -1,0 +1,63 @@
+import { type Command, isCommand } from './command.js';
+import { DefinitionError } from './errors.js';
+
+/** A connector's name: what follows `connector-` in its package name. */
+export const CONNECTOR_NAME = /^[a-z][a-z0-9_-]*$/;
+/** A command's name: its export name, PascalCase, the wire name. */
+export const COMMAND_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** The declaration handed to {@link defineConnector}. */
+export interface ConnectorDefinition {
+  /** The display name (`smtp` for `connector-smtp`). */
+  name: string;
+  /** One sentence about the service this connector talks to. */
+  description?: string;
+  /** The command exports, usually `import * as commands from './commands/index.js'`. */
+  commands: Record<string, unknown>;
+}
+
+/** A validated connector: a name and its commands by wire name. */
+export interface Connector {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly commands: ReadonlyMap<string, Command>;
+}
+
+/**
+ * Declares a connector. Validates at once, so a broken connector stops startup with a clear
+ * message: the name's shape, PascalCase command names, and that every export is a command.
+ */
+export function defineConnector(definition: ConnectorDefinition): Connector {
+  const { name } = definition;
+  if (typeof name !== 'string' || !CONNECTOR_NAME.test(name)) {
+    throw new DefinitionError(
+      `connector name ${JSON.stringify(name)} is invalid: use lowercase letters, digits, "-" or "_"`,
+    );
+  }
+  const commands = new Map<string, Command>();
+  for (const [exportName, value] of Object.entries(definition.commands ?? {})) {
+    if (!isCommand(value)) {
+      throw new DefinitionError(`connector "${name}": export "${exportName}" is not a command made by defineCommand`);
+    }
+    if (!COMMAND_NAME.test(exportName)) {
+      throw new DefinitionError(
+        `connector "${name}": command name "${exportName}" must be PascalCase (e.g. SendEmail)`,
+      );
+    }
+    commands.set(exportName, value);
+  }
+  if (commands.size === 0) throw new DefinitionError(`connector "${name}" has no commands`);
+  return Object.freeze({ name, description: definition.description, commands });
+}
+
+/** True for a value made by {@link defineConnector} (checked by shape, across package copies). */
+export function isConnector(value: unknown): value is Connector {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'name' in value &&
+    typeof value.name === 'string' &&
+    'commands' in value &&
+    value.commands instanceof Map
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Error codes the proxy itself produces. Codes are API: a BPMN error boundary event catches
+ * them by exact name, so never rename one. Connectors document their own codes in their README.
+ */
+export const ErrorCode = {
+  /** Unknown connector or command (the Python proxy's code, kept for compatibility). */
+  CommandNotFound: 'command_not_found',
+  /** The request body is not a JSON object, or is too large. */
+  InvalidRequest: 'InvalidRequest',
+  /** Parameters are missing or of the wrong type; the message names each one. */
+  InvalidParameters: 'InvalidParameters',
+  /** The command did not finish before its deadline. */
+  CommandTimeout: 'CommandTimeout',
+  /** A command returned something that is neither a result nor a legacy response. */
+  InvalidCommandResult: 'InvalidCommandResult',
+} as const;
+
+/** One of the proxy's own error codes. */
+export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Options of a {@link CommandError}. */
+export interface CommandErrorOptions {
+  /** Upstream (or equivalent) status; 5xx/429 tell SpiffArena a retry may help, other 4xx not. */
+  httpStatus?: number;
+  /** The underlying error, kept for debugging; never sent on the wire. */
+  cause?: unknown;
+}
+
+/** A failure a command expects and reports with a stable code (outer HTTP status 200). */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  readonly code: string;
+  readonly httpStatus: number | undefined;
+
+  constructor(code: string, message: string, options: CommandErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.httpStatus = options.httpStatus;
+  }
+}
+
+/** True for a {@link CommandError}, also one from another copy of this package. */
+export function isCommandError(error: unknown): error is CommandError {
+  return (
+    error instanceof CommandError ||
+    (error instanceof Error && error.name === 'CommandError' && 'code' in error && typeof error.code === 'string')
+  );
+}
+
+/** A connector or registry that cannot be loaded; thrown at startup, never at request time. */
+export class DefinitionError extends Error {
+  override readonly name = 'DefinitionError';
+}

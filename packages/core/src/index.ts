@@ -1,0 +1,42 @@
+export type {
+  Command,
+  CommandContext,
+  CommandDefinition,
+  CommandOutput,
+  CommandResult,
+  LegacyResult,
+  TaskInfo,
+} from './command.js';
+export { defineCommand, isCommand, isLegacyResult } from './command.js';
+export type { Connector, ConnectorDefinition } from './connector.js';
+export { COMMAND_NAME, CONNECTOR_NAME, defineConnector, isConnector } from './connector.js';
+export type { DescribeOptions } from './describe.js';
+export { describeCommand } from './describe.js';
+export type { CommandErrorOptions, ErrorCodeName } from './errors.js';
+export { CommandError, DefinitionError, ErrorCode, isCommandError } from './errors.js';
+export type { Failure, Invocation, InvokeOptions } from './invoke.js';
+export { DEFAULT_TIMEOUT_MS, invoke, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
+export type { Coerced, ParamShape, ParamsOf, ParamType } from './param.js';
+export { describeValue, kindOf, Param, param } from './param.js';
+export type {
+  EnvelopeV2,
+  LegacyAnswer,
+  ResultFields,
+  WireCommandEntry,
+  WireCommandResponse,
+  WireError,
+  WireParameter,
+} from './protocol.js';
+export {
+  API_KEY_HEADER,
+  LIVENESS_BODY,
+  RESERVED_PREFIX,
+  RequestKey,
+  toEnvelope,
+  toWireError,
+  UNAUTHORIZED_BODY,
+} from './protocol.js';
+export type { Registry } from './registry.js';
+export { createRegistry } from './registry.js';
+export type { SecretMask } from './secrets.js';
+export { toMask } from './secrets.js';

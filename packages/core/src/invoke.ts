@@ -1,0 +1,217 @@
+import { type Command, type CommandContext, type CommandOutput, isLegacyResult, type TaskInfo } from './command.js';
+import { ErrorCode, isCommandError } from './errors.js';
+import { describeValue } from './param.js';
+import {
+  type EnvelopeV2,
+  type LegacyAnswer,
+  RESERVED_PREFIX,
+  RequestKey,
+  toEnvelope,
+  toWireError,
+} from './protocol.js';
+import { createSecretMask, type SecretMask } from './secrets.js';
+
+/** The backend gives up after 45 s; answering before that lets the task see our error. */
+export const DEFAULT_TIMEOUT_MS = 40_000;
+/** Bounds on `spiff__logs`, so a chatty command cannot make an answer huge. */
+export const MAX_LOG_LINES = 200;
+export const MAX_LOG_LINE_LENGTH = 2_000;
+
+/** Why an invocation did not succeed; the server maps each kind to one outer HTTP status. */
+export type Failure = 'not_found' | 'invalid_request' | 'too_large' | 'invalid_parameters' | 'command' | 'crash';
+
+/** The outcome of one command execution, ready for the wire. */
+export type Invocation =
+  | { kind: 'v2'; envelope: EnvelopeV2; failure: Failure | null }
+  | { kind: 'v1'; answer: LegacyAnswer; logs: readonly string[] };
+
+/** Options of {@link invoke}. */
+export interface InvokeOptions {
+  /** The proxy's deadline for any command; a command's own `timeoutMs` may only shorten it. */
+  timeoutMs?: number;
+  /** The proxy's configuration for the command's connector. */
+  config?: Readonly<Record<string, string>>;
+  /** Aborts the command early, e.g. at shutdown. */
+  signal?: AbortSignal;
+}
+
+/** An invocation that failed before the command ran (unknown command, bad body ...). */
+export function rejected(failure: Failure, code: string, message: string): Invocation {
+  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), []), failure };
+}
+
+/**
+ * Runs a command for one request body: drops the reserved `spiff__` keys into the context,
+ * checks and coerces the parameters, runs with a deadline, and folds whatever happens into
+ * an envelope. Never throws for anything the body or the command does.
+ */
+export async function invoke(command: Command, body: unknown, options: InvokeOptions = {}): Promise<Invocation> {
+  if (!isPlainObject(body)) {
+    return rejected('invalid_request', ErrorCode.InvalidRequest, 'the request body must be a JSON object');
+  }
+  const mask = createSecretMask(command, body);
+  const logs = createLog(mask);
+  const bound = bindParams(command, body);
+  if (bound.unknown.length > 0) {
+    logs.add(`ignored unknown parameter${bound.unknown.length > 1 ? 's' : ''}: ${bound.unknown.join(', ')}`);
+  }
+  if (bound.problems.length > 0) {
+    const message = `invalid parameters: ${bound.problems.join('; ')}`;
+    return {
+      kind: 'v2',
+      envelope: toEnvelope(null, toWireError(ErrorCode.InvalidParameters, mask(message)), logs.lines, 400),
+      failure: 'invalid_parameters',
+    };
+  }
+
+  const timeoutMs = Math.min(command.timeoutMs ?? Number.POSITIVE_INFINITY, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const deadline = new AbortController();
+  const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
+  const taskData = body[RequestKey.taskData];
+  const context: CommandContext = {
+    taskData: isPlainObject(taskData) ? taskData : {},
+    log: logs.add,
+    signal,
+    config: options.config ?? {},
+    task: readTaskInfo(body),
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(TIMED_OUT);
+      deadline.abort(new Error(`command timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  const running = Promise.resolve().then(() => command.run(bound.args, context));
+  // A command that ignores the signal may still fail after the deadline; nobody awaits it then.
+  running.catch(() => {});
+  try {
+    const output = await Promise.race([running, timedOut]);
+    if (output === TIMED_OUT) {
+      logs.close();
+      const message = `the command did not finish within ${timeoutMs} ms`;
+      return {
+        kind: 'v2',
+        envelope: toEnvelope(null, toWireError(ErrorCode.CommandTimeout, message), logs.lines, 504),
+        failure: 'command',
+      };
+    }
+    return foldOutput(output, logs.lines, mask);
+  } catch (error) {
+    return foldError(error, logs.lines, mask);
+  } finally {
+    clearTimeout(timer);
+    logs.close();
+  }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+function foldOutput(output: unknown, logs: string[], mask: SecretMask): Invocation {
+  if (typeof output !== 'object' || output === null || !('body' in output || 'response' in output)) {
+    const message = `the command returned ${describeValue(output)}, not { body } or { response }`;
+    return rejectedWith('crash', ErrorCode.InvalidCommandResult, message, logs, mask);
+  }
+  const result = output as CommandOutput;
+  if (isLegacyResult(result)) {
+    const status = result.status ?? 200;
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      return rejectedWith('crash', ErrorCode.InvalidCommandResult, `invalid legacy status ${status}`, logs, mask);
+    }
+    const { response } = result;
+    const answer: LegacyAnswer =
+      typeof response === 'string'
+        ? { status, mimetype: result.mimetype ?? 'text/plain', body: response }
+        : { status, mimetype: result.mimetype ?? 'application/json', body: JSON.stringify(response ?? null) };
+    return { kind: 'v1', answer, logs };
+  }
+  return { kind: 'v2', envelope: toEnvelope(result, null, logs), failure: null };
+}
+
+function foldError(error: unknown, logs: string[], mask: SecretMask): Invocation {
+  if (isCommandError(error)) {
+    const envelope = toEnvelope(null, toWireError(error.code, mask(error.message)), logs, error.httpStatus);
+    return { kind: 'v2', envelope, failure: 'command' };
+  }
+  const name = error instanceof Error ? error.name || error.constructor.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return rejectedWith('crash', name, message, logs, mask);
+}
+
+function rejectedWith(failure: Failure, code: string, message: string, logs: string[], mask: SecretMask): Invocation {
+  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, mask(message)), logs), failure };
+}
+
+interface Bound {
+  args: Record<string, unknown>;
+  problems: string[];
+  unknown: string[];
+}
+
+/** Checks every declared parameter and collects every problem, so the author fixes all at once. */
+function bindParams(command: Command, body: Record<string, unknown>): Bound {
+  const args: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [id, p] of Object.entries(command.params)) {
+    const raw = Object.hasOwn(body, id) ? body[id] : undefined;
+    if (raw === undefined || raw === null) {
+      if (p.hasDefault) args[id] = p.defaultValue;
+      else if (!p.required) args[id] = undefined;
+      else problems.push(`${id} is required`);
+      continue;
+    }
+    const checked = p.check(raw);
+    if (checked.ok) args[id] = checked.value;
+    else problems.push(`${id} ${checked.problem}`);
+  }
+  const unknown = Object.keys(body).filter(
+    (key) => !key.startsWith(RESERVED_PREFIX) && !Object.hasOwn(command.params, key),
+  );
+  return { args, problems, unknown };
+}
+
+function readTaskInfo(body: Record<string, unknown>): TaskInfo {
+  const text = (key: string) => {
+    const value = body[key];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  };
+  const info: TaskInfo = {};
+  const callbackUrl = text(RequestKey.callbackUrl);
+  const processInstanceId = text(RequestKey.processInstanceId);
+  const processModelIdentifier = text(RequestKey.processModelIdentifier);
+  const taskId = text(RequestKey.taskId);
+  if (callbackUrl !== undefined) info.callbackUrl = callbackUrl;
+  if (processInstanceId !== undefined) info.processInstanceId = processInstanceId;
+  if (processModelIdentifier !== undefined) info.processModelIdentifier = processModelIdentifier;
+  if (taskId !== undefined) info.taskId = taskId;
+  return info;
+}
+
+function createLog(mask: SecretMask) {
+  const lines: string[] = [];
+  let dropped = 0;
+  let open = true;
+  return {
+    lines,
+    add(message: string): void {
+      if (!open) return;
+      if (lines.length >= MAX_LOG_LINES) {
+        dropped += 1;
+        lines[MAX_LOG_LINES] = `… ${dropped} more log line${dropped > 1 ? 's' : ''} dropped`;
+        return;
+      }
+      const text = mask(String(message));
+      lines.push(text.length > MAX_LOG_LINE_LENGTH ? `${text.slice(0, MAX_LOG_LINE_LENGTH)}…` : text);
+    },
+    /** After the answer is built, late lines from a command that ignored its deadline are dropped. */
+    close(): void {
+      open = false;
+    },
+  };
+}
+
+/** True for a JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

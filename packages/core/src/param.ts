@@ -1,0 +1,179 @@
+/** The four parameter types the diagram editor knows; the listing copies them as they are. */
+export type ParamType = 'str' | 'int' | 'bool' | 'any';
+
+/** The outcome of checking one value: the coerced value, or a readable reason it was refused. */
+export type Coerced<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+type Coerce<T> = (value: unknown) => Coerced<T>;
+
+interface ParamState {
+  readonly type: ParamType;
+  readonly description: string | undefined;
+  readonly optional: boolean;
+  readonly hasDefault: boolean;
+  readonly defaultValue: unknown;
+  readonly secret: boolean;
+  readonly enumValues: readonly string[] | undefined;
+  readonly coerce: Coerce<unknown>;
+}
+
+/**
+ * One declared parameter of a command. `T` is the type `run` receives; it is what the
+ * declaration says (`.optional()` adds `undefined`), so nothing is restated or cast.
+ */
+export class Param<T> {
+  /** Phantom field that carries `T` for inference; never set at run time. */
+  declare readonly __type: T;
+  readonly #state: ParamState;
+
+  constructor(state: ParamState) {
+    this.#state = state;
+  }
+
+  get type(): ParamType {
+    return this.#state.type;
+  }
+  get description(): string | undefined {
+    return this.#state.description;
+  }
+  /** True when a value must be given: no default and not optional (as the Python proxy lists it). */
+  get required(): boolean {
+    return !this.#state.optional && !this.#state.hasDefault;
+  }
+  get hasDefault(): boolean {
+    return this.#state.hasDefault;
+  }
+  get defaultValue(): unknown {
+    return this.#state.defaultValue;
+  }
+  get isSecret(): boolean {
+    return this.#state.secret;
+  }
+  get enumValues(): readonly string[] | undefined {
+    return this.#state.enumValues;
+  }
+
+  /** The value may be left out (or sent as null); `run` then receives `undefined`. */
+  optional(): Param<T | undefined> {
+    return new Param({ ...this.#state, optional: true });
+  }
+
+  /** The value used when none (or null) is given; the parameter is then not required. */
+  default(value: NonNullable<T>): Param<NonNullable<T>> {
+    return new Param({ ...this.#state, hasDefault: true, defaultValue: value });
+  }
+
+  /** Marks a credential: its value is masked in `spiff__logs` and error messages. */
+  secret(): Param<T> {
+    return new Param({ ...this.#state, secret: true });
+  }
+
+  /** Replaces the human description shown in detailed listings and `connector-proxy list`. */
+  describe(description: string): Param<T> {
+    return new Param({ ...this.#state, description });
+  }
+
+  /** Checks and converts one present, non-null value. */
+  check(value: unknown): Coerced<T> {
+    return this.#state.coerce(value) as Coerced<T>;
+  }
+}
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+function toStr(value: unknown): Coerced<string> {
+  if (typeof value === 'string') return { ok: true, value };
+  if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: String(value) };
+  if (typeof value === 'boolean') return { ok: true, value: String(value) };
+  return { ok: false, problem: `must be a string, got ${kindOf(value)}` };
+}
+
+function toInt(value: unknown): Coerced<number> {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return { ok: true, value };
+  if (typeof value === 'string' && INTEGER_TEXT.test(value)) {
+    const parsed = Number(value.trim());
+    if (Number.isSafeInteger(parsed)) return { ok: true, value: parsed };
+  }
+  return { ok: false, problem: `must be an integer, got ${describeValue(value)}` };
+}
+
+function toBool(value: unknown): Coerced<boolean> {
+  if (typeof value === 'boolean') return { ok: true, value };
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === 'true') return { ok: true, value: true };
+    if (text === 'false') return { ok: true, value: false };
+  }
+  return { ok: false, problem: `must be true or false, got ${describeValue(value)}` };
+}
+
+function toAny(value: unknown): Coerced<unknown> {
+  return { ok: true, value };
+}
+
+/** A short, safe description of a value for error messages (never the whole value). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return kindOf(value);
+}
+
+/** The JSON kind of a value, as a noun for messages. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return 'a number';
+  return `a ${typeof value}`;
+}
+
+function create<T>(type: ParamType, coerce: Coerce<T>, description?: string, enumValues?: readonly string[]): Param<T> {
+  return new Param<T>({
+    type,
+    description,
+    optional: false,
+    hasDefault: false,
+    defaultValue: undefined,
+    secret: false,
+    enumValues,
+    coerce,
+  });
+}
+
+function oneOf<const V extends string>(values: readonly V[], description?: string): Param<V> {
+  if (values.length === 0) throw new Error('param.enum needs at least one value');
+  const allowed = new Set<string>(values);
+  const list = values.map((v) => JSON.stringify(v)).join(', ');
+  const coerce: Coerce<V> = (value) => {
+    const text = toStr(value);
+    if (!text.ok) return text;
+    if (allowed.has(text.value)) return { ok: true, value: text.value as V };
+    return { ok: false, problem: `must be one of ${list}, got ${describeValue(value)}` };
+  };
+  return create('str', coerce, description, values);
+}
+
+/** Declares command parameters: exactly the editor's four types, plus an enum form of `str`. */
+export const param = {
+  /** Text; numbers and booleans are turned into their text. */
+  str: (description?: string): Param<string> => create('str', toStr, description),
+  /** A whole number; integer strings such as "587" are accepted. */
+  int: (description?: string): Param<number> => create('int', toInt, description),
+  /** true or false; the strings "true" and "false" are accepted. */
+  bool: (description?: string): Param<boolean> => create('bool', toBool, description),
+  /** Any JSON value; narrow it in the command with a named helper that throws a clear error. */
+  any: (description?: string): Param<unknown> => create('any', toAny, description),
+  /** A string limited to the given values; listed as `str`. */
+  enum: oneOf,
+};
+
+/** A command's parameter declarations, by wire id. */
+export type ParamShape = Record<string, Param<unknown>>;
+
+/** The argument object `run` receives for a parameter declaration. */
+export type ParamsOf<P extends ParamShape> = {
+  [K in keyof P]: P[K] extends Param<infer T> ? T : never;
+};
