@@ -1,0 +1,23 @@
+/** Where a verb reads its environment and writes its output; tests pass their own. */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running verbs wait on it. */
+  stopped: Promise<void>;
+}
+
+/** The real process's {@link Io}. */
+export function processIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    stopped: new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }),
+  };
+}

@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { loadConnectors, readConfig, startServer } from '@connector-proxy/server';
+import type { Io } from '../io.js';
+
+export const SERVE_HELP = `Usage: connector-proxy serve [--host HOST] [--port PORT]
+
+Serves every discovered connector over HTTP (the SpiffArena connector proxy protocol).
+
+Options:
+  --host HOST   address to listen on (default CONNECTOR_PROXY_HOST or 127.0.0.1)
+  --port PORT   port to listen on (default CONNECTOR_PROXY_PORT or 7004)
+  -h, --help    show this help
+
+Environment: CONNECTOR_PROXY_API_KEY, CONNECTOR_PROXY_CORS_ORIGINS, CONNECTOR_PROXY_CONNECTORS,
+CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_PROXY_LOG_FORMAT
+(text, json, off), CONNECTOR_PROXY_SHUTDOWN_GRACE_MS; see the README.
+`;
+
+/** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */
+export async function serveVerb(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(SERVE_HELP);
+    return 0;
+  }
+  const config = readConfig({
+    ...io.env,
+    ...(values.host !== undefined ? { CONNECTOR_PROXY_HOST: values.host } : {}),
+    ...(values.port !== undefined ? { CONNECTOR_PROXY_PORT: values.port } : {}),
+  });
+  const { registry, sources } = await loadConnectors({ root: io.cwd, extra: config.connectors });
+  const server = await startServer(config, registry, { write: (line) => io.stdout(`${line}\n`) });
+  const names = sources.map((s) => s.name).join(', ') || 'none';
+  io.stdout(`connector-proxy: ${registry.entries().length} commands from ${sources.length} connectors (${names})\n`);
+  io.stdout(`connector-proxy: listening on ${server.url}${config.apiKey ? ' (API key required)' : ''}\n`);
+  await io.stopped;
+  io.stdout('connector-proxy: shutting down, finishing requests in flight\n');
+  await server.close();
+  return 0;
+}

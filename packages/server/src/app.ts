@@ -1,0 +1,204 @@
+import {
+  ErrorCode,
+  type Failure,
+  type Invocation,
+  invoke,
+  LIVENESS_BODY,
+  type Registry,
+  rejected,
+  toEnvelope,
+  toWireError,
+} from '@connector-proxy/core';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requireApiKey } from './api-key.js';
+import { readJsonBody } from './body.js';
+import { renderHome } from './home.js';
+
+/** One line of the request log; never holds headers, bodies or parameter values. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  command?: string;
+  errorCode?: string;
+}
+
+/** Options of {@link createApp}; see `Config` for what each means. */
+export interface AppOptions {
+  apiKey?: string | undefined;
+  corsOrigins?: readonly string[];
+  bodyLimitBytes?: number;
+  commandTimeoutMs?: number;
+  connectorConfig?: Record<string, Record<string, string>>;
+  /** Aborts commands in flight (at shutdown, after the grace period). */
+  signal?: AbortSignal;
+  /** Receives one entry per request. */
+  log?: (entry: RequestLogEntry) => void;
+}
+
+/** The outer HTTP status for an invocation's outcome: the one place it is decided. */
+export function statusFor(failure: Failure | null): 200 | 400 | 404 | 413 | 500 {
+  switch (failure) {
+    case null:
+    case 'command':
+      return 200;
+    case 'invalid_request':
+    case 'invalid_parameters':
+      return 400;
+    case 'not_found':
+      return 404;
+    case 'too_large':
+      return 413;
+    case 'crash':
+      return 500;
+  }
+}
+
+interface Prepared {
+  listing: string;
+  detailedListing: string;
+  home: string;
+}
+
+/**
+ * Builds the proxy's HTTP app. `registry` may be a function so a development server can swap in
+ * reloaded connectors; the listing and home page are serialized once per registry, not per request.
+ */
+export function createApp(registry: Registry | (() => Registry), options: AppOptions = {}): Hono {
+  const current = typeof registry === 'function' ? registry : () => registry;
+  const prepared = new WeakMap<Registry, Prepared>();
+  const prepare = (r: Registry): Prepared => {
+    let p = prepared.get(r);
+    if (!p) {
+      p = {
+        listing: JSON.stringify(r.list()),
+        detailedListing: JSON.stringify(r.list({ detailed: true })),
+        home: renderHome(r, { listCommands: options.apiKey === undefined }),
+      };
+      prepared.set(r, p);
+    }
+    return p;
+  };
+  prepare(current());
+  const log = options.log;
+  const app = new Hono();
+
+  if (log) {
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      const entry: RequestLogEntry = {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      };
+      const command = c.get('command');
+      const errorCode = c.get('errorCode');
+      if (command) entry.command = command;
+      if (errorCode) entry.errorCode = errorCode;
+      log(entry);
+    });
+  }
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    app.use(
+      '/v1/*',
+      cors({
+        origin: [...options.corsOrigins],
+        allowHeaders: ['Content-Type', 'Spiff-Connector-Proxy-Api-Key'],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+      }),
+    );
+  }
+  if (options.apiKey !== undefined) {
+    const guard = requireApiKey(options.apiKey);
+    app.use('/v1/commands', guard);
+    app.use('/v1/auths', guard);
+    app.use('/v1/do/*', guard);
+  }
+
+  app.get('/', (c) => c.html(prepare(current()).home));
+  app.get('/liveness', (c) => c.json(LIVENESS_BODY));
+  app.get('/v1/liveness', (c) => c.json(LIVENESS_BODY));
+  app.get('/v1/commands', (c) => {
+    const p = prepare(current());
+    return json(c, isTruthy(c.req.query('detailed')) ? p.detailedListing : p.listing);
+  });
+  app.get('/v1/auths', (c) => json(c, '[]'));
+
+  const limit = options.bodyLimitBytes ?? 10 * 1024 * 1024;
+  const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
+  app.on(
+    ['GET', 'POST'],
+    '/v1/do/:connector/:command',
+    bodyLimit({ maxSize: limit, onError: (c) => answer(c, tooLarge) }),
+    async (c) => {
+      const connector = c.req.param('connector');
+      const name = c.req.param('command');
+      c.set('command', `${connector}/${name}`);
+      const command = current().find(connector, name);
+      if (!command) {
+        return answer(
+          c,
+          rejected(
+            'not_found',
+            ErrorCode.CommandNotFound,
+            `there is no command ${JSON.stringify(`${connector}/${name}`)}: see GET /v1/commands for the list`,
+          ),
+        );
+      }
+      const body = await readJsonBody(c.req.raw, c.req.method === 'GET' ? c.req.queries() : undefined);
+      if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
+      const invocation = await invoke(command, body.value, {
+        ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
+        config: options.connectorConfig?.[connector] ?? {},
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return answer(c, invocation);
+    },
+  );
+
+  app.notFound((c) => c.json({ error: 'Not Found', path: c.req.path }, 404));
+  app.onError((error, c) => {
+    // Only a bug in the proxy reaches here; the answer keeps the protocol's shape all the same.
+    const envelope = toEnvelope(null, toWireError(error.name || 'Error', error.message), []);
+    c.set('errorCode', error.name);
+    return c.json(envelope, 500);
+  });
+  return app;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    command: string;
+    errorCode: string;
+  }
+}
+
+/** Statuses whose answers cannot carry a body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+function answer(c: Context, invocation: Invocation): Response {
+  if (invocation.kind === 'v1') {
+    const { status, mimetype, body } = invocation.answer;
+    return new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
+      status,
+      headers: { 'Content-Type': mimetype },
+    });
+  }
+  const { envelope, failure } = invocation;
+  if (envelope.error) c.set('errorCode', envelope.error.error_code);
+  return c.json(envelope, statusFor(failure));
+}
+
+function json(c: Context, text: string): Response {
+  return c.body(text, 200, { 'Content-Type': 'application/json' });
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && value !== '0' && value.toLowerCase() !== 'false';
+}

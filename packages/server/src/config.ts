@@ -1,0 +1,105 @@
+import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
+
+/** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
+export interface Config {
+  host: string;
+  port: number;
+  /** `undefined`: the API is open. Never logged. */
+  apiKey: string | undefined;
+  /** Origins allowed to call `/v1/*` from a browser; empty means no CORS headers. */
+  corsOrigins: string[];
+  /** Extra connectors to load: package names or paths (`CONNECTOR_PROXY_CONNECTORS`). */
+  connectors: string[];
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Deadline of every command; the backend gives up after 45 s. */
+  commandTimeoutMs: number;
+  /** How long shutdown waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
+  /** `json` lines for log collectors, `text` for people, `off` for none. */
+  logFormat: 'json' | 'text' | 'off';
+  /** Per connector name, its `CONNECTOR_<NAME>_<KEY>` variables (key without the prefix). */
+  connectorConfig: Record<string, Record<string, string>>;
+}
+
+/** A bad environment value; the message is one line that names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7004;
+export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 50_000;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the proxy's configuration from environment variables; the only reader of the environment. */
+export function readConfig(env: Env): Config {
+  const apiKey = env.CONNECTOR_PROXY_API_KEY;
+  if (apiKey !== undefined && apiKey.trim() === '') {
+    throw new ConfigError(
+      'CONNECTOR_PROXY_API_KEY is set but empty: set a key, or unset the variable to leave the API open',
+    );
+  }
+  return {
+    host: text(env, 'CONNECTOR_PROXY_HOST') ?? DEFAULT_HOST,
+    port: integer(env, 'CONNECTOR_PROXY_PORT', DEFAULT_PORT, 0, 65_535),
+    apiKey,
+    corsOrigins: list(env.CONNECTOR_PROXY_CORS_ORIGINS),
+    connectors: list(env.CONNECTOR_PROXY_CONNECTORS),
+    bodyLimitBytes: integer(env, 'CONNECTOR_PROXY_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1, 2 ** 30),
+    commandTimeoutMs: integer(env, 'CONNECTOR_PROXY_COMMAND_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 3_600_000),
+    shutdownGraceMs: integer(env, 'CONNECTOR_PROXY_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
+    logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
+    connectorConfig: readConnectorConfig(env),
+  };
+}
+
+const CONNECTOR_VARIABLE = /^CONNECTOR_([A-Z0-9]+)_([A-Z0-9_]+)$/;
+
+function readConnectorConfig(env: Env): Record<string, Record<string, string>> {
+  const byConnector: Record<string, Record<string, string>> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = CONNECTOR_VARIABLE.exec(name);
+    if (!match || value === undefined || name.startsWith('CONNECTOR_PROXY_')) continue;
+    const [, connector = '', key = ''] = match;
+    const connectorName = connector.toLowerCase();
+    const values = byConnector[connectorName] ?? {};
+    values[key] = value;
+    byConnector[connectorName] = values;
+  }
+  return byConnector;
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function oneOf<const V extends string>(env: Env, name: string, values: readonly V[], fallback: V): V {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const found = values.find((v) => v === value);
+  if (found === undefined) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return found;
+}
