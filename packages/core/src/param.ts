@@ -1,10 +1,13 @@
+import { DefinitionError } from './errors.js';
+
 /** The four parameter types the diagram editor knows; the listing copies them as they are. */
 export type ParamType = 'str' | 'int' | 'bool' | 'any';
 
 /** The outcome of checking one value: the coerced value, or a readable reason it was refused. */
 export type Coerced<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-type Coerce<T> = (value: unknown) => Coerced<T>;
+/** `show` describes a refused value for the message; for a secret it shows only the kind. */
+type Coerce<T> = (value: unknown, show: (value: unknown) => string) => Coerced<T>;
 
 interface ParamState {
   readonly type: ParamType;
@@ -75,7 +78,7 @@ export class Param<T> {
 
   /** Checks and converts one present, non-null value. */
   check(value: unknown): Coerced<T> {
-    return this.#state.coerce(value) as Coerced<T>;
+    return this.#state.coerce(value, this.#state.secret ? kindOf : describeValue) as Coerced<T>;
   }
 }
 
@@ -88,23 +91,23 @@ function toStr(value: unknown): Coerced<string> {
   return { ok: false, problem: `must be a string, got ${kindOf(value)}` };
 }
 
-function toInt(value: unknown): Coerced<number> {
+function toInt(value: unknown, show: (value: unknown) => string): Coerced<number> {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return { ok: true, value };
   if (typeof value === 'string' && INTEGER_TEXT.test(value)) {
     const parsed = Number(value.trim());
     if (Number.isSafeInteger(parsed)) return { ok: true, value: parsed };
   }
-  return { ok: false, problem: `must be an integer, got ${describeValue(value)}` };
+  return { ok: false, problem: `must be an integer, got ${show(value)}` };
 }
 
-function toBool(value: unknown): Coerced<boolean> {
+function toBool(value: unknown, show: (value: unknown) => string): Coerced<boolean> {
   if (typeof value === 'boolean') return { ok: true, value };
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
     if (text === 'true') return { ok: true, value: true };
     if (text === 'false') return { ok: true, value: false };
   }
-  return { ok: false, problem: `must be true or false, got ${describeValue(value)}` };
+  return { ok: false, problem: `must be true or false, got ${show(value)}` };
 }
 
 function toAny(value: unknown): Coerced<unknown> {
@@ -124,6 +127,7 @@ export function describeValue(value: unknown): string {
 /** The JSON kind of a value, as a noun for messages. */
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'number') return 'a number';
@@ -144,16 +148,18 @@ function create<T>(type: ParamType, coerce: Coerce<T>, description?: string, enu
 }
 
 function oneOf<const V extends string>(values: readonly V[], description?: string): Param<V> {
-  if (values.length === 0) throw new Error('param.enum needs at least one value');
-  const allowed = new Set<string>(values);
-  const list = values.map((v) => JSON.stringify(v)).join(', ');
-  const coerce: Coerce<V> = (value) => {
+  if (values.length === 0) throw new DefinitionError('param.enum needs at least one value');
+  // A copy, so the caller's array cannot change the declaration (or the listing) later.
+  const own = Object.freeze([...values]);
+  const allowed = new Set<string>(own);
+  const list = own.map((v) => JSON.stringify(v)).join(', ');
+  const coerce: Coerce<V> = (value, show) => {
     const text = toStr(value);
     if (!text.ok) return text;
     if (allowed.has(text.value)) return { ok: true, value: text.value as V };
-    return { ok: false, problem: `must be one of ${list}, got ${describeValue(value)}` };
+    return { ok: false, problem: `must be one of ${list}, got ${show(value)}` };
   };
-  return create('str', coerce, description, values);
+  return create('str', coerce, description, own);
 }
 
 /** Declares command parameters: exactly the editor's four types, plus an enum form of `str`. */
