@@ -135,7 +135,14 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   app.on(
     ['GET', 'POST'],
     '/v1/do/:connector/:command',
-    bodyLimit({ maxSize: limit, onError: (c) => answer(c, tooLarge) }),
+    bodyLimit({
+      maxSize: limit,
+      // The rest of the body is never read, so the connection cannot carry another request.
+      onError: (c) => {
+        c.header('Connection', 'close');
+        return answer(c, tooLarge);
+      },
+    }),
     async (c) => {
       const connector = c.req.param('connector');
       const name = c.req.param('command');

@@ -51,9 +51,8 @@ export async function startServer(
         const force = setTimeout(() => {
           // Past the grace period: abort commands still running, then drop their connections.
           shutdown.abort(new Error('the proxy is shutting down'));
-          setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), 1_000).unref();
+          setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), 1_000);
         }, config.shutdownGraceMs);
-        force.unref();
         server.close(() => {
           clearTimeout(force);
           resolve();

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, readConfig } from '../src/config.js';
+
+test('with no variables the proxy listens on 127.0.0.1:7004, open, with the documented bounds', () => {
+  const config = readConfig({});
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.port, 7004);
+  assert.equal(config.apiKey, undefined);
+  assert.deepEqual(config.corsOrigins, []);
+  assert.deepEqual(config.connectors, []);
+  assert.equal(config.bodyLimitBytes, 10 * 1024 * 1024);
+  assert.ok(config.commandTimeoutMs < 45_000, 'answers before the backend gives up');
+  assert.equal(config.logFormat, 'text');
+});
+
+test("the Python demo app's variables carry over", () => {
+  const config = readConfig({
+    CONNECTOR_PROXY_API_KEY: 'k',
+    CONNECTOR_PROXY_CORS_ORIGINS: 'https://a.example, https://b.example,',
+    CONNECTOR_PROXY_HOST: '0.0.0.0',
+    CONNECTOR_PROXY_PORT: '8200',
+    CONNECTOR_PROXY_CONNECTORS: 'connector-x, ./local/connector-y',
+  });
+  assert.equal(config.apiKey, 'k');
+  assert.deepEqual(config.corsOrigins, ['https://a.example', 'https://b.example']);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.port, 8200);
+  assert.deepEqual(config.connectors, ['connector-x', './local/connector-y']);
+});
+
+test('an empty API key is a configuration error, not an open proxy', () => {
+  assert.throws(() => readConfig({ CONNECTOR_PROXY_API_KEY: '' }), ConfigError);
+  assert.throws(() => readConfig({ CONNECTOR_PROXY_API_KEY: '   ' }), /CONNECTOR_PROXY_API_KEY is set but empty/);
+});
+
+test('a bad number names the variable and the allowed range in one line', () => {
+  assert.throws(
+    () => readConfig({ CONNECTOR_PROXY_PORT: 'eighty' }),
+    /^ConfigError: CONNECTOR_PROXY_PORT must be a whole number from 0 to 65535, got "eighty"$/,
+  );
+  assert.throws(() => readConfig({ CONNECTOR_PROXY_PORT: '70000' }), ConfigError);
+  assert.throws(() => readConfig({ CONNECTOR_PROXY_BODY_LIMIT_BYTES: '-1' }), /CONNECTOR_PROXY_BODY_LIMIT_BYTES/);
+  assert.throws(() => readConfig({ CONNECTOR_PROXY_COMMAND_TIMEOUT_MS: '1.5' }), /CONNECTOR_PROXY_COMMAND_TIMEOUT_MS/);
+  assert.throws(() => readConfig({ CONNECTOR_PROXY_LOG_FORMAT: 'xml' }), /one of json, text, off/);
+});
+
+test("CONNECTOR_<NAME>_<KEY> variables become that connector's configuration", () => {
+  const config = readConfig({
+    CONNECTOR_SMTP_CA_FILE: '/etc/ca.pem',
+    CONNECTOR_SMTP_DEFAULT_FROM: 'robot@example.org',
+    CONNECTOR_HTTP_USER_AGENT: 'ours',
+    CONNECTOR_PROXY_PORT: '7005',
+    CONNECTORS_ELSEWHERE: 'ignored',
+  });
+  assert.deepEqual(config.connectorConfig, {
+    smtp: { CA_FILE: '/etc/ca.pem', DEFAULT_FROM: 'robot@example.org' },
+    http: { USER_AGENT: 'ours' },
+  });
+});

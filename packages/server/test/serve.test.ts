@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
+import { type Config, readConfig } from '../src/config.js';
+import { startServer } from '../src/serve.js';
+
+const Slow = defineCommand({
+  params: { ms: param.int() },
+  async run({ ms }, { signal }) {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+    });
+    return { body: { slept: ms } };
+  },
+});
+
+const Whoami = defineCommand({
+  params: { message: param.str() },
+  run: ({ message }, { taskData, task }) => ({ body: { message, taskData, task } }),
+});
+
+const registry = createRegistry([defineConnector({ name: 'test', commands: { Slow, Whoami } })]);
+
+function config(overrides: Record<string, string> = {}): Config {
+  return readConfig({ CONNECTOR_PROXY_PORT: '0', CONNECTOR_PROXY_LOG_FORMAT: 'off', ...overrides });
+}
+
+test('a SpiffArena backend request, headers and reserved keys included, is answered over a real port', async () => {
+  const server = await startServer(config({ CONNECTOR_PROXY_API_KEY: 'backend-key' }), registry);
+  try {
+    const res = await fetch(`${server.url}/v1/do/test/Whoami`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'spiffworkflow-backend',
+        'Spiff-Connector-Proxy-Api-Key': 'backend-key',
+      },
+      body: JSON.stringify({
+        message: 'hello',
+        spiff__task_data: { order: 7 },
+        spiff__callback_url: 'http://127.0.0.1:7000/v1.0/tasks/callback',
+        spiff__process_instance_id: 12,
+        spiff__process_model_identifier: 'misc/orders',
+        spiff__task_id: 'a1b2',
+      }),
+    });
+    assert.equal(res.status, 200);
+    const envelope = await res.json();
+    assert.equal(envelope.command_response_version, 2);
+    assert.equal(envelope.error, null);
+    assert.deepEqual(envelope.spiff__logs, []);
+    assert.deepEqual(envelope.command_response.body, {
+      message: 'hello',
+      taskData: { order: 7 },
+      task: {
+        callbackUrl: 'http://127.0.0.1:7000/v1.0/tasks/callback',
+        processInstanceId: '12',
+        processModelIdentifier: 'misc/orders',
+        taskId: 'a1b2',
+      },
+    });
+    const unauthorized = await fetch(`${server.url}/v1/commands`);
+    assert.equal(unauthorized.status, 401);
+  } finally {
+    await server.close();
+  }
+});
+
+test('shutdown lets a request in flight finish before the server closes', async () => {
+  const server = await startServer(config(), registry);
+  const inFlight = fetch(`${server.url}/v1/do/test/Slow`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ms: 300 }),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const closed = server.close();
+  const res = await inFlight;
+  assert.equal(res.status, 200);
+  assert.deepEqual((await res.json()).command_response.body, { slept: 300 });
+  await closed;
+  await assert.rejects(fetch(`${server.url}/liveness`));
+});
+
+test('past the grace period, shutdown aborts commands still running instead of hanging', async () => {
+  const server = await startServer(config({ CONNECTOR_PROXY_SHUTDOWN_GRACE_MS: '50' }), registry);
+  const inFlight = fetch(`${server.url}/v1/do/test/Slow`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ms: 30_000 }),
+  }).then(
+    (res) => res.status,
+    () => 'connection closed',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = Date.now();
+  await server.close();
+  assert.ok(Date.now() - started < 5_000);
+  assert.ok([500, 'connection closed'].includes(await inFlight));
+});
+
+test('a body far over the limit is refused with 413 and the server keeps serving', async () => {
+  const server = await startServer(config({ CONNECTOR_PROXY_BODY_LIMIT_BYTES: '65536' }), registry);
+  try {
+    // Streamed without Content-Length: the limit must hold while reading, not only from the header.
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 32) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const refused = await fetch(`${server.url}/v1/do/test/Whoami`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const status = refused.status;
+    assert.equal((await refused.json()).error.error_code, 'InvalidRequest');
+    assert.equal(status, 413);
+    const res = await fetch(`${server.url}/v1/do/test/Whoami`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message: 'still here' }),
+    });
+    assert.equal(res.status, 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test('the request log is written as JSON lines when asked, without bodies', async () => {
+  const lines: string[] = [];
+  const server = await startServer(config({ CONNECTOR_PROXY_LOG_FORMAT: 'json' }), registry, {
+    write: (line) => lines.push(line),
+  });
+  try {
+    await fetch(`${server.url}/v1/do/test/Whoami`, {
+      method: 'POST',
+      body: JSON.stringify({ message: 'private words' }),
+    });
+  } finally {
+    await server.close();
+  }
+  assert.equal(lines.length, 1);
+  const entry = JSON.parse(lines[0] ?? '');
+  assert.equal(entry.path, '/v1/do/test/Whoami');
+  assert.equal(entry.status, 200);
+  assert.equal(entry.command, 'test/Whoami');
+  assert.equal(typeof entry.time, 'string');
+  assert.doesNotMatch(lines[0] ?? '', /private words/);
+});
