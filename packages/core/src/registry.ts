@@ -24,13 +24,15 @@ export function createRegistry(connectors: readonly Connector[]): Registry {
     }
     byName.set(connector.name, connector);
   }
-  const all = [...byName.values()].flatMap((connector) =>
-    [...connector.commands].map(([name, command]) => ({
-      id: `${connector.name}/${name}`,
-      connector: connector.name,
-      name,
-      command,
-    })),
+  const all = Object.freeze(
+    [...byName.values()].flatMap((connector) =>
+      [...connector.commands].map(([name, command]) => ({
+        id: `${connector.name}/${name}`,
+        connector: connector.name,
+        name,
+        command,
+      })),
+    ),
   );
   const brief = Object.freeze(all.map((e) => describeCommand(e.id, e.command)));
   const detailed = Object.freeze(all.map((e) => describeCommand(e.id, e.command, { detailed: true })));

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { defineCommand, describeCommand, param, type WireCommandEntry } from '@connector-proxy/core';
+
+const reference: { commands: WireCommandEntry[] } = JSON.parse(
+  readFileSync(new URL('../../../../shared/fixtures/reference-commands.json', import.meta.url), 'utf8'),
+);
+
+const ok = () => ({ body: null });
+
+test('required is true only for a parameter with no default that is not optional', () => {
+  const command = defineCommand({
+    params: {
+      plain: param.str(),
+      optional: param.str().optional(),
+      withDefault: param.int().default(587),
+      both: param.bool().optional().default(false),
+      secretRequired: param.str().secret(),
+    },
+    run: ok,
+  });
+  const required = Object.fromEntries(describeCommand('x/Y', command).parameters.map((p) => [p.id, p.required]));
+  assert.deepEqual(required, {
+    plain: true,
+    optional: false,
+    withDefault: false,
+    both: false,
+    secretRequired: true,
+  });
+});
+
+test('the default listing is minimal: id, type and required only, in declaration order', () => {
+  const command = defineCommand({
+    description: 'Sends something.',
+    params: {
+      zeta: param.str('Last letter').secret(),
+      alpha: param.int().default(1),
+      mode: param.enum(['a', 'b']).optional(),
+      data: param.any(),
+    },
+    run: ok,
+  });
+  assert.deepEqual(describeCommand('demo/Send', command), {
+    id: 'demo/Send',
+    parameters: [
+      { id: 'zeta', type: 'str', required: true },
+      { id: 'alpha', type: 'int', required: false },
+      { id: 'mode', type: 'str', required: false },
+      { id: 'data', type: 'any', required: true },
+    ],
+  });
+});
+
+test('the detailed listing adds description, default, enum and secret where declared', () => {
+  const command = defineCommand({
+    description: 'Sends something.',
+    params: {
+      token: param.str('API token').secret(),
+      attempts: param.int().default(3),
+      format: param.enum(['json', 'form'], 'Body format').default('json'),
+      flag: param.bool().optional(),
+    },
+    run: ok,
+  });
+  assert.deepEqual(describeCommand('demo/Send', command, { detailed: true }), {
+    id: 'demo/Send',
+    description: 'Sends something.',
+    parameters: [
+      { id: 'token', type: 'str', required: true, description: 'API token', secret: true },
+      { id: 'attempts', type: 'int', required: false, default: 3 },
+      {
+        id: 'format',
+        type: 'str',
+        required: false,
+        description: 'Body format',
+        default: 'json',
+        enum: ['json', 'form'],
+      },
+      { id: 'flag', type: 'bool', required: false },
+    ],
+  });
+});
+
+test('a command without parameters is listed with an empty parameter list', () => {
+  assert.deepEqual(describeCommand('x/Ping', defineCommand({ params: {}, run: ok })), { id: 'x/Ping', parameters: [] });
+});
+
+test("declarations shaped like the Python connectors' signatures list exactly as the Python proxy lists them", () => {
+  const SendEmail = defineCommand({
+    params: {
+      smtp_host: param.str(),
+      smtp_port: param.int(),
+      email_subject: param.str(),
+      email_body: param.str(),
+      email_to: param.str(),
+      email_from: param.str(),
+      smtp_user: param.str().optional(),
+      smtp_password: param.str().secret().optional(),
+      smtp_starttls: param.bool().default(false),
+    },
+    run: ok,
+  });
+  const GetRequestV2 = defineCommand({
+    params: {
+      url: param.str(),
+      headers: param.any().optional(),
+      params: param.any().optional(),
+      basic_auth_username: param.str().optional(),
+      basic_auth_password: param.str().secret().optional(),
+      attempts: param.int().default(1),
+    },
+    run: ok,
+  });
+  const Example = defineCommand({ params: { message: param.str() }, run: ok });
+  for (const [id, command] of [
+    ['smtp/SendEmail', SendEmail],
+    ['http/GetRequestV2', GetRequestV2],
+    ['example/Example', Example],
+  ] as const) {
+    const expected = reference.commands.find((c) => c.id === id);
+    assert.ok(expected, id);
+    assert.deepEqual(describeCommand(id, command), expected);
+  }
+});
