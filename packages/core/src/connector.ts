@@ -1,5 +1,7 @@
 import { type Command, isCommand } from './command.js';
 import { DefinitionError } from './errors.js';
+import { kindOf } from './param.js';
+import { RESERVED_PREFIX } from './protocol.js';
 
 /** A connector's name: what follows `connector-` in its package name. */
 export const CONNECTOR_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -37,17 +39,54 @@ export function defineConnector(definition: ConnectorDefinition): Connector {
   const commands = new Map<string, Command>();
   for (const [exportName, value] of Object.entries(definition.commands ?? {})) {
     if (!isCommand(value)) {
-      throw new DefinitionError(`connector "${name}": export "${exportName}" is not a command made by defineCommand`);
+      throw new DefinitionError(
+        `connector "${name}": export "${exportName}" is not a command made by defineCommand (got ${kindOf(value)})`,
+      );
     }
     if (!COMMAND_NAME.test(exportName)) {
       throw new DefinitionError(
         `connector "${name}": command name "${exportName}" must be PascalCase (e.g. SendEmail)`,
       );
     }
+    const problem = findProblem(value);
+    if (problem) throw new DefinitionError(`connector "${name}": command "${exportName}": ${problem}`);
     commands.set(exportName, value);
   }
   if (commands.size === 0) throw new DefinitionError(`connector "${name}" has no commands`);
   return Object.freeze({ name, description: definition.description, commands });
+}
+
+const PARAM_TYPES = new Set<string>(['str', 'int', 'bool', 'any']);
+
+/** What makes a command unusable at run time, caught here so it stops startup instead. */
+function findProblem(command: Command): string | undefined {
+  if (typeof command.run !== 'function') return 'run must be a function';
+  if (typeof command.params !== 'object' || command.params === null) return 'params must be an object';
+  for (const [id, p] of Object.entries(command.params)) {
+    // The protocol removes every reserved key before binding, so such a parameter could never be given.
+    if (id.startsWith(RESERVED_PREFIX)) {
+      return `parameter "${id}" uses the reserved prefix "${RESERVED_PREFIX}"`;
+    }
+    if (!isParam(p)) return `parameter "${id}" is not declared with param.str/int/bool/any/enum`;
+  }
+  const { timeoutMs } = command;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    return `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`;
+  }
+  return undefined;
+}
+
+/** Checked by shape, not instanceof, so a Param from another copy of core is accepted. */
+function isParam(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'check' in value &&
+    typeof value.check === 'function' &&
+    'type' in value &&
+    typeof value.type === 'string' &&
+    PARAM_TYPES.has(value.type)
+  );
 }
 
 /** True for a value made by {@link defineConnector} (checked by shape, across package copies). */
