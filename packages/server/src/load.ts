@@ -101,8 +101,7 @@ async function importConnector(entry: string, options: LoadOptions): Promise<Con
   try {
     module = await importModule(entry, options);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new DefinitionError(`connector ${entry} failed to load: ${reason}`);
+    throw new DefinitionError(`connector ${entry} failed to load: ${firstLines(error)}`);
   }
   const connector = isPlainObject(module) ? module.default : undefined;
   if (!isConnector(connector)) {
@@ -111,6 +110,12 @@ async function importConnector(entry: string, options: LoadOptions): Promise<Con
     );
   }
   return connector;
+}
+
+/** One line about a load failure; a heading such as esbuild's "Transform failed with 1 error:" keeps its detail (the broken file). */
+function firstLines(error: unknown): string {
+  const [first = '', second] = (error instanceof Error ? error.message : String(error)).split('\n');
+  return first.endsWith(':') && second !== undefined ? `${first} ${second.trim()}` : first;
 }
 
 async function importModule(entry: string, options: LoadOptions): Promise<unknown> {
