@@ -15,6 +15,7 @@ import { cors } from 'hono/cors';
 import { requireApiKey } from './api-key.js';
 import { readJsonBody } from './body.js';
 import { renderHome } from './home.js';
+import { createMetrics } from './metrics.js';
 
 /** One line of the request log; never holds headers, bodies or parameter values. */
 export interface RequestLogEntry {
@@ -37,6 +38,8 @@ export interface AppOptions {
   signal?: AbortSignal;
   /** Receives one entry per request. */
   log?: (entry: RequestLogEntry) => void;
+  /** Serves Prometheus metrics at `GET /metrics` (behind the API key when one is set). */
+  metrics?: boolean;
 }
 
 /** The outer HTTP status for an invocation's outcome: the one place it is decided. */
@@ -83,7 +86,14 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     return p;
   };
   prepare(current());
-  const log = options.log;
+  const metrics = options.metrics ? createMetrics() : undefined;
+  const log =
+    metrics || options.log
+      ? (entry: RequestLogEntry) => {
+          metrics?.record(entry);
+          options.log?.(entry);
+        }
+      : undefined;
   const app = new Hono();
 
   if (log) {
@@ -119,6 +129,10 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     app.use('/v1/commands', guard);
     app.use('/v1/auths', guard);
     app.use('/v1/do/*', guard);
+    app.use('/metrics', guard);
+  }
+  if (metrics) {
+    app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
   }
 
   app.get('/', (c) => c.html(prepare(current()).home));

@@ -18,6 +18,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** `json` lines for log collectors, `text` for people, `off` for none. */
   logFormat: 'json' | 'text' | 'off';
+  /** Serve Prometheus metrics at `/metrics`. */
+  metrics: boolean;
   /** Per connector name, its `CONNECTOR_<NAME>_<KEY>` variables (key without the prefix). */
   connectorConfig: Record<string, Record<string, string>>;
 }
@@ -52,6 +54,7 @@ export function readConfig(env: Env): Config {
     commandTimeoutMs: integer(env, 'CONNECTOR_PROXY_COMMAND_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 3_600_000),
     shutdownGraceMs: integer(env, 'CONNECTOR_PROXY_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
     logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
+    metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
     connectorConfig: readConnectorConfig(env),
   };
 }

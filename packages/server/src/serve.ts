@@ -34,6 +34,7 @@ export async function startServer(
     commandTimeoutMs: config.commandTimeoutMs,
     connectorConfig: config.connectorConfig,
     signal: shutdown.signal,
+    metrics: config.metrics,
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

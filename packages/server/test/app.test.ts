@@ -346,3 +346,31 @@ describe('registry swapping', () => {
     assert.equal((await post(app, '/v1/do/other/Other', {})).status, 200);
   });
 });
+
+describe('metrics', () => {
+  test('GET /metrics counts requests and command runs by code, with duration histograms', async () => {
+    const app = createApp(registry, { metrics: true });
+    await post(app, '/v1/do/test/Echo', { text: 'x' });
+    await post(app, '/v1/do/test/Fail', { kind: 'expected' });
+    await post(app, '/v1/do/test/Fail', { kind: 'expected' });
+    await post(app, '/v1/do/test/Nope', {});
+    await app.request('/random/scanner/path');
+    const res = await app.request('/metrics');
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /connector_proxy_command_runs_total\{command="test\/Echo",error_code=""\} 1/);
+    assert.match(text, /connector_proxy_command_runs_total\{command="test\/Fail",error_code="HttpError404"\} 2/);
+    assert.match(text, /connector_proxy_requests_total\{route="\/v1\/do",status="404"\} 1/);
+    assert.match(text, /connector_proxy_requests_total\{route="other",status="404"\} 1/);
+    assert.match(text, /connector_proxy_command_duration_seconds_count\{command="test\/Fail"\} 2/);
+    assert.doesNotMatch(text, /Nope|scanner/);
+  });
+
+  test('metrics are off unless asked for, and behind the API key when one is set', async () => {
+    assert.equal((await createApp(registry).request('/metrics')).status, 404);
+    const guarded = createApp(registry, { metrics: true, apiKey: 'k' });
+    assert.equal((await guarded.request('/metrics')).status, 401);
+    const res = await guarded.request('/metrics', { headers: { 'Spiff-Connector-Proxy-Api-Key': 'k' } });
+    assert.equal(res.status, 200);
+  });
+});
