@@ -1,0 +1,110 @@
+import { rootCertificates } from 'node:tls';
+import { CommandError, ErrorCode } from '@connector-proxy/core';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import { smtpError } from './errors.js';
+import type { ComposedEmail } from './message.js';
+
+/** Where and how to reach the SMTP server. */
+export interface SmtpServer {
+  host: string;
+  port: number;
+  /** Implicit TLS from the first byte (port 465 style). */
+  secure: boolean;
+  /** Upgrade a plain connection with STARTTLS, and fail if the server cannot. */
+  starttls: boolean;
+  /** Bound on connecting, on the greeting and on each reply. */
+  timeoutMs: number;
+  /** Extra CA certificates (PEM) trusted besides the system's, for a private CA. */
+  ca: readonly string[];
+}
+
+/** The account to log in with. */
+export interface Login {
+  user: string;
+  password: string;
+}
+
+/** What the server said about the message. */
+export interface Delivery {
+  accepted: string[];
+  rejected: string[];
+  /** The server's reply to the message, e.g. `250 2.0.0 Ok: queued as 4F2A1`. */
+  response: string;
+}
+
+/**
+ * One SMTP session, the way Python's `with SMTP(host, port) as smtp:` runs it: connect (STARTTLS
+ * when asked), log in when given a login, send, QUIT. Any failure rejects with nodemailer's error
+ * (see toCommandError); an abort closes the connection at once.
+ */
+export async function deliver(
+  server: SmtpServer,
+  login: Login | undefined,
+  email: ComposedEmail,
+  signal: AbortSignal,
+): Promise<Delivery> {
+  if (signal.aborted) throw stopped(signal);
+  const connection = new SMTPConnection({
+    host: server.host,
+    port: server.port,
+    secure: server.secure,
+    // As in the Python connector, no TLS unless asked: nodemailer would otherwise upgrade on its own.
+    requireTLS: server.starttls,
+    ignoreTLS: !server.starttls,
+    connectionTimeout: server.timeoutMs,
+    greetingTimeout: server.timeoutMs,
+    socketTimeout: server.timeoutMs,
+    dnsTimeout: server.timeoutMs,
+    // Adding to the system's roots, not replacing them, keeps public servers verifiable too.
+    tls: server.ca.length > 0 ? { ca: [...rootCertificates, ...server.ca] } : {},
+    logger: false,
+  });
+
+  const onAbort = () => connection.close();
+  signal.addEventListener('abort', onAbort, { once: true });
+  // Settles with the first error, an unexpected end or the abort; every step races it.
+  const broken = new Promise<never>((_, reject) => {
+    connection.once('error', reject);
+    connection.once('end', () => reject(smtpError('SMTPServerDisconnected', 'Connection unexpectedly closed')));
+    signal.addEventListener('abort', () => reject(stopped(signal)), { once: true });
+  });
+  broken.catch(() => {});
+  const step = <T>(run: (resolve: (value: T) => void, reject: (error: unknown) => void) => void) =>
+    Promise.race([new Promise<T>(run), broken]);
+
+  try {
+    await step<void>((resolve) => connection.connect(() => resolve()));
+    if (login) {
+      if (!allowsAuth(connection))
+        throw smtpError('SMTPNotSupportedError', 'SMTP AUTH extension not supported by server.');
+      await step<void>((resolve, reject) =>
+        connection.login({ credentials: { user: login.user, pass: login.password } }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+    }
+    const info = await step<SMTPConnection.SentMessageInfo>((resolve, reject) =>
+      // The size lets a server that announces SIZE refuse a too-large message before it is sent.
+      connection.send({ ...email.envelope, size: email.raw.length }, email.raw, (error, sent) =>
+        error ? reject(error) : resolve(sent),
+      ),
+    );
+    connection.quit();
+    return { accepted: info.accepted, rejected: info.rejected, response: info.response };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    connection.close();
+  }
+}
+
+/** True once EHLO listed AUTH; nodemailer keeps this on the connection but does not type it. */
+function allowsAuth(connection: SMTPConnection): boolean {
+  return 'allowsAuth' in connection && connection.allowsAuth === true;
+}
+
+function stopped(signal: AbortSignal): CommandError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
+  return new CommandError(ErrorCode.CommandTimeout, `stopped before the server answered: ${reason}`, {
+    httpStatus: 504,
+  });
+}

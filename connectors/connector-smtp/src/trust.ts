@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { invalidParameters, smtpError } from './errors.js';
+
+/** The connector configuration key (env `CONNECTOR_SMTP_CA_FILE`) naming a PEM file of extra CAs. */
+export const CA_FILE = 'CA_FILE';
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * The CA certificates to trust besides the system's: those in the operator's CA_FILE, then
+ * those in the `smtp_ca_cert` parameter. Verification itself always stays on.
+ */
+export async function readTrustedCa(caCert: string | undefined, config: Readonly<Record<string, string>>) {
+  const fromConfig = await readCaFile(config[CA_FILE]);
+  const fromParam = caCert === undefined ? [] : readPem(caCert);
+  if (caCert !== undefined && fromParam.length === 0) {
+    throw invalidParameters('smtp_ca_cert must hold PEM certificates (-----BEGIN CERTIFICATE----- ...)');
+  }
+  return [...fromConfig, ...fromParam];
+}
+
+async function readCaFile(path: string | undefined): Promise<string[]> {
+  if (path === undefined || path.trim() === '') return [];
+  let text: string;
+  try {
+    text = await readFile(path.trim(), 'utf8');
+  } catch (error) {
+    throw caFileError(
+      `cannot read CONNECTOR_SMTP_${CA_FILE} ${path}: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+  const certificates = readPem(text);
+  if (certificates.length === 0) throw caFileError(`CONNECTOR_SMTP_${CA_FILE} ${path} holds no PEM certificate`);
+  return certificates;
+}
+
+function readPem(text: string): string[] {
+  return text.match(PEM_CERTIFICATE) ?? [];
+}
+
+function caFileError(message: string) {
+  return smtpError('InvalidConfiguration', message);
+}
