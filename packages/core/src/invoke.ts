@@ -1,6 +1,6 @@
-import { type Command, type CommandContext, type CommandOutput, isLegacyResult, type TaskInfo } from './command.js';
-import { ErrorCode, isCommandError } from './errors.js';
-import { describeValue } from './param.js';
+import type { Command, CommandContext, TaskInfo } from './command.js';
+import { ErrorCode } from './errors.js';
+import { foldError, foldOutput, isPlainObject } from './fold.js';
 import {
   type EnvelopeV2,
   type LegacyAnswer,
@@ -11,11 +11,15 @@ import {
 } from './protocol.js';
 import { createSecretMask, type SecretMask } from './secrets.js';
 
+export { isPlainObject };
+
 /** The backend gives up after 45 s; answering before that lets the task see our error. */
 export const DEFAULT_TIMEOUT_MS = 40_000;
 /** Bounds on `spiff__logs`, so a chatty command cannot make an answer huge. */
 export const MAX_LOG_LINES = 200;
 export const MAX_LOG_LINE_LENGTH = 2_000;
+/** setTimeout fires at once for anything longer (about 24.8 days), so longer deadlines are cut to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Why an invocation did not succeed; the server maps each kind to one outer HTTP status. */
 export type Failure = 'not_found' | 'invalid_request' | 'too_large' | 'invalid_parameters' | 'command' | 'crash';
@@ -64,7 +68,7 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
     };
   }
 
-  const timeoutMs = Math.min(command.timeoutMs ?? Number.POSITIVE_INFINITY, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = deadlineOf(command.timeoutMs, options.timeoutMs);
   const deadline = new AbortController();
   const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
   const taskData = body[RequestKey.taskData];
@@ -80,7 +84,8 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
   const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => {
       resolve(TIMED_OUT);
-      deadline.abort(new Error(`command timed out after ${timeoutMs} ms`));
+      // The reason AbortSignal.timeout() uses, so fetch and friends reject as they would for it.
+      deadline.abort(new DOMException(`the command did not finish within ${timeoutMs} ms`, 'TimeoutError'));
     }, timeoutMs);
   });
   const running = Promise.resolve().then(() => command.run(bound.args, context));
@@ -108,39 +113,14 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
 
 const TIMED_OUT = Symbol('timed out');
 
-function foldOutput(output: unknown, logs: string[], mask: SecretMask): Invocation {
-  if (typeof output !== 'object' || output === null || !('body' in output || 'response' in output)) {
-    const message = `the command returned ${describeValue(output)}, not { body } or { response }`;
-    return rejectedWith('crash', ErrorCode.InvalidCommandResult, message, logs, mask);
-  }
-  const result = output as CommandOutput;
-  if (isLegacyResult(result)) {
-    const status = result.status ?? 200;
-    if (!Number.isInteger(status) || status < 200 || status > 599) {
-      return rejectedWith('crash', ErrorCode.InvalidCommandResult, `invalid legacy status ${status}`, logs, mask);
-    }
-    const { response } = result;
-    const answer: LegacyAnswer =
-      typeof response === 'string'
-        ? { status, mimetype: result.mimetype ?? 'text/plain', body: response }
-        : { status, mimetype: result.mimetype ?? 'application/json', body: JSON.stringify(response ?? null) };
-    return { kind: 'v1', answer, logs };
-  }
-  return { kind: 'v2', envelope: toEnvelope(result, null, logs), failure: null };
+/** The proxy's deadline, or the command's own when shorter; invalid values fall back to the default. */
+function deadlineOf(own: number | undefined, proxy: number | undefined): number {
+  const bound = isPositive(proxy) ? proxy : DEFAULT_TIMEOUT_MS;
+  return Math.min(isPositive(own) ? Math.min(own, bound) : bound, MAX_TIMER_MS);
 }
 
-function foldError(error: unknown, logs: string[], mask: SecretMask): Invocation {
-  if (isCommandError(error)) {
-    const envelope = toEnvelope(null, toWireError(error.code, mask(error.message)), logs, error.httpStatus);
-    return { kind: 'v2', envelope, failure: 'command' };
-  }
-  const name = error instanceof Error ? error.name || error.constructor.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  return rejectedWith('crash', name, message, logs, mask);
-}
-
-function rejectedWith(failure: Failure, code: string, message: string, logs: string[], mask: SecretMask): Invocation {
-  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, mask(message)), logs), failure };
+function isPositive(value: number | undefined): value is number {
+  return typeof value === 'number' && value > 0;
 }
 
 interface Bound {
@@ -151,24 +131,37 @@ interface Bound {
 
 /** Checks every declared parameter and collects every problem, so the author fixes all at once. */
 function bindParams(command: Command, body: Record<string, unknown>): Bound {
-  const args: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   const problems: string[] = [];
   for (const [id, p] of Object.entries(command.params)) {
     const raw = Object.hasOwn(body, id) ? body[id] : undefined;
     if (raw === undefined || raw === null) {
-      if (p.hasDefault) args[id] = p.defaultValue;
-      else if (!p.required) args[id] = undefined;
+      // A copy, so a run that changes an object default cannot change it for the next request.
+      if (p.hasDefault) entries.push([id, copyOf(p.defaultValue)]);
+      else if (!p.required) entries.push([id, undefined]);
       else problems.push(`${id} is required`);
       continue;
     }
     const checked = p.check(raw);
-    if (checked.ok) args[id] = checked.value;
+    if (checked.ok) entries.push([id, checked.value]);
     else problems.push(`${id} ${checked.problem}`);
   }
+  // fromEntries defines own properties, so even a declared "__proto__" cannot reach a prototype.
+  const args = Object.fromEntries(entries);
   const unknown = Object.keys(body).filter(
     (key) => !key.startsWith(RESERVED_PREFIX) && !Object.hasOwn(command.params, key),
   );
   return { args, problems, unknown };
+}
+
+/** A deep copy of a JSON-like value; anything structuredClone refuses (a function) is kept as it is. */
+function copyOf(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
 }
 
 function readTaskInfo(body: Record<string, unknown>): TaskInfo {
@@ -209,9 +202,4 @@ function createLog(mask: SecretMask) {
       open = false;
     },
   };
-}
-
-/** True for a JSON object (not null, not an array). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

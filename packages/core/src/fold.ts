@@ -1,0 +1,124 @@
+/**
+ * Folds what a command did (its output, or what it threw) into an invocation: the one place that
+ * decides how a command's success or failure looks on the wire.
+ */
+import { ErrorCode, isCommandError } from './errors.js';
+import type { Failure, Invocation } from './invoke.js';
+import { describeValue, kindOf } from './param.js';
+import { type LegacyAnswer, type ResultFields, toEnvelope, toWireError } from './protocol.js';
+import type { SecretMask } from './secrets.js';
+
+/** A command's output: a `{ body }` result, a legacy `{ response }`, or an InvalidCommandResult crash. */
+export function foldOutput(output: unknown, logs: string[], mask: SecretMask): Invocation {
+  if (!isPlainObject(output) || !('body' in output || 'response' in output)) {
+    const message = `the command returned ${describeValue(output)}, not { body } or { response }`;
+    return rejectedWith('crash', ErrorCode.InvalidCommandResult, message, logs, mask);
+  }
+  if (!('body' in output)) {
+    const answer = toLegacyAnswer(output);
+    if (typeof answer === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, answer, logs, mask);
+    return { kind: 'v1', answer, logs };
+  }
+  const result = toResult(output);
+  if (typeof result === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, result, logs, mask);
+  return { kind: 'v2', envelope: toEnvelope(result, null, logs), failure: null };
+}
+
+/** The fields of a `{ body }` result, checked; or what is wrong with them. */
+function toResult(output: Record<string, unknown>): ResultFields | string {
+  const { body, mimetype, httpStatus, headers } = output;
+  // JSON drops an undefined member, and the protocol requires `body` on success.
+  const result: ResultFields = { body: body === undefined ? null : body };
+  if (mimetype !== undefined) {
+    if (!isMimetype(mimetype)) return `the command returned an invalid mimetype ${describeValue(mimetype)}`;
+    result.mimetype = mimetype;
+  }
+  if (httpStatus !== undefined) {
+    if (!isStatus(httpStatus, 100)) return `the command returned an invalid httpStatus ${describeValue(httpStatus)}`;
+    result.httpStatus = httpStatus;
+  }
+  if (headers !== undefined) {
+    if (!isHeaders(headers)) return 'the command returned invalid headers: an object of strings is needed';
+    result.headers = headers;
+  }
+  return result;
+}
+
+/** A legacy `{ response, status, mimetype }` as the Python proxy answers it; or what is wrong with it. */
+function toLegacyAnswer(output: Record<string, unknown>): LegacyAnswer | string {
+  const { response, status = 200, mimetype } = output;
+  // The Response constructor refuses statuses outside 200..599.
+  if (!isStatus(status, 200)) return `the command returned an invalid legacy status ${describeValue(status)}`;
+  if (mimetype !== undefined && !isMimetype(mimetype)) {
+    return `the command returned an invalid mimetype ${describeValue(mimetype)}`;
+  }
+  if (typeof response === 'string') return { status, mimetype: mimetype ?? 'text/plain', body: response };
+  let body: string | undefined;
+  try {
+    body = JSON.stringify(response ?? null);
+  } catch (error) {
+    return `the command returned a response that is not JSON: ${textOf(error instanceof Error ? error.message : error)}`;
+  }
+  if (body === undefined) return `the command returned a response that is not JSON: ${kindOf(response)}`;
+  return { status, mimetype: mimetype ?? 'application/json', body };
+}
+
+function isStatus(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= 599;
+}
+
+function isMimetype(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isHeaders(value: unknown): value is Record<string, string> {
+  return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+/** A command's throw: a CommandError keeps its code, anything else is a crash under its name. */
+export function foldError(error: unknown, logs: string[], mask: SecretMask): Invocation {
+  if (isCommandError(error)) {
+    const httpStatus = isStatus(error.httpStatus, 100) ? error.httpStatus : undefined;
+    const envelope = toEnvelope(null, toWireError(error.code, mask(textOf(error.message))), logs, httpStatus);
+    return { kind: 'v2', envelope, failure: 'command' };
+  }
+  const code = error instanceof Error ? errorName(error) : 'Error';
+  const message = textOf(error instanceof Error ? error.message : error);
+  return rejectedWith('crash', code, message, logs, mask);
+}
+
+/**
+ * The code of an unexpected error: its name, or its class name when the class did not set one
+ * (`class QuotaExceeded extends Error {}` is named "Error"), as Python reports the class name.
+ */
+function errorName(error: Error): string {
+  try {
+    const name = typeof error.name === 'string' ? error.name : '';
+    if (name !== '' && name !== 'Error') return name;
+    const className = typeof error.constructor === 'function' ? error.constructor.name : '';
+    return className || 'Error';
+  } catch {
+    return 'Error';
+  }
+}
+
+/** Text for a message from anything thrown; never throws itself (String() can). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    if ('message' in value && typeof value.message === 'string') return value.message;
+  } catch {
+    // A throwing getter: fall through to the kind.
+  }
+  return kindOf(value);
+}
+
+function rejectedWith(failure: Failure, code: string, message: string, logs: string[], mask: SecretMask): Invocation {
+  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, mask(message)), logs), failure };
+}
+
+/** True for a JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
