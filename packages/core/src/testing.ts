@@ -4,11 +4,14 @@
  */
 import type { Command, CommandContext, TaskInfo } from './command.js';
 import { type Failure, type Invocation, invoke } from './invoke.js';
-import type { EnvelopeV2, WireError } from './protocol.js';
+import { type EnvelopeV2, RequestKey, type WireError } from './protocol.js';
 
 /** Options of {@link runCommand}. */
 export interface RunCommandOptions {
+  /** Sent as `spiff__task_data`; when left out, one given among the params is kept. */
   taskData?: Record<string, unknown>;
+  /** Sent as the other reserved keys (`spiff__callback_url` ...). */
+  task?: TaskInfo;
   timeoutMs?: number;
   config?: Record<string, string>;
   signal?: AbortSignal;
@@ -32,8 +35,14 @@ export async function runCommand(
   params: Record<string, unknown>,
   options: RunCommandOptions = {},
 ): Promise<CommandRun> {
-  const body = { ...params, spiff__task_data: options.taskData ?? {} };
-  const invocation = await invoke(command, body, options);
+  const { taskData, task = {}, ...invokeOptions } = options;
+  const body: Record<string, unknown> = { ...params };
+  if (taskData !== undefined) body[RequestKey.taskData] = taskData;
+  if (task.callbackUrl !== undefined) body[RequestKey.callbackUrl] = task.callbackUrl;
+  if (task.processInstanceId !== undefined) body[RequestKey.processInstanceId] = task.processInstanceId;
+  if (task.processModelIdentifier !== undefined) body[RequestKey.processModelIdentifier] = task.processModelIdentifier;
+  if (task.taskId !== undefined) body[RequestKey.taskId] = task.taskId;
+  const invocation = await invoke(command, body, invokeOptions);
   if (invocation.kind === 'v1') {
     const { answer, logs } = invocation;
     const envelope: EnvelopeV2 = {
