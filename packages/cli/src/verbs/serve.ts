@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
-import { loadConnectors, readConfig, startServer } from '@connector-proxy/server';
+import { readConfig, startServer } from '@connector-proxy/server';
+import { parseVerbArgs } from '../args.js';
+import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
 
 export const SERVE_HELP = `Usage: connector-proxy serve [--host HOST] [--port PORT]
@@ -8,8 +9,12 @@ Serves every discovered connector over HTTP (the SpiffArena connector proxy prot
 
 Options:
   --host HOST   address to listen on (default CONNECTOR_PROXY_HOST or 127.0.0.1)
-  --port PORT   port to listen on (default CONNECTOR_PROXY_PORT or 7004)
+  --port PORT   port to listen on (default CONNECTOR_PROXY_PORT or 7004; 0 picks a free one)
   -h, --help    show this help
+
+Connectors: ./connectors/*, the connector-* and @scope/connector-* dependencies in
+./package.json, CONNECTOR_PROXY_CONNECTORS (package names or paths, comma-separated), and the
+current folder when it is a connector package.
 
 Environment: CONNECTOR_PROXY_API_KEY, CONNECTOR_PROXY_CORS_ORIGINS, CONNECTOR_PROXY_CONNECTORS,
 CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_PROXY_LOG_FORMAT
@@ -18,10 +23,10 @@ CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_
 
 /** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */
 export async function serveVerb(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
+  const { values } = parseVerbArgs(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(SERVE_HELP);
@@ -32,10 +37,9 @@ export async function serveVerb(args: string[], io: Io): Promise<number> {
     ...(values.host !== undefined ? { CONNECTOR_PROXY_HOST: values.host } : {}),
     ...(values.port !== undefined ? { CONNECTOR_PROXY_PORT: values.port } : {}),
   });
-  const { registry, sources } = await loadConnectors({ root: io.cwd, extra: config.connectors });
-  const server = await startServer(config, registry, { write: (line) => io.stdout(`${line}\n`) });
-  const names = sources.map((s) => s.name).join(', ') || 'none';
-  io.stdout(`connector-proxy: ${registry.entries().length} commands from ${sources.length} connectors (${names})\n`);
+  const loaded = await loadForIo(io, config);
+  const server = await startServer(config, loaded.registry, { write: (line) => io.stdout(`${line}\n`) });
+  io.stdout(`connector-proxy: ${describeLoaded(loaded)}\n`);
   io.stdout(`connector-proxy: listening on ${server.url}${config.apiKey ? ' (API key required)' : ''}\n`);
   await io.stopped;
   io.stdout('connector-proxy: shutting down, finishing requests in flight\n');

@@ -1,0 +1,159 @@
+import { type Invocation, invoke } from '@connector-proxy/core';
+import { readConfig } from '@connector-proxy/server';
+import { parseVerbArgs, UsageError } from '../args.js';
+import { loadForIo } from '../connectors.js';
+import type { Io } from '../io.js';
+import { parseObject, readParams } from '../params.js';
+
+export const RUN_HELP = `Usage: connector-proxy run <connector/Command> [options]
+
+Runs one command as the proxy would for a POST /v1/do/<connector>/<Command>, without a server.
+
+Options:
+  --param NAME=VALUE   a parameter (repeatable); for an "any" parameter VALUE may be JSON
+  --json [OBJECT]      print the raw envelope as JSON; OBJECT, when given ('{"name": "x"}'),
+                       holds parameters
+  --file PATH          a JSON file holding an object of parameters
+  --task-data OBJECT   the task's data (spiff__task_data), a JSON object
+  -h, --help           show this help
+
+Later sources win: --file, then --json OBJECT, then each --param.
+Exit code: 0 when the command succeeded (its envelope's error is null), 1 otherwise.
+
+Example:
+  connector-proxy run example/Example --param message=hello
+`;
+
+/** `connector-proxy run`: one command, in-process; a readable summary or the raw envelope. */
+export async function runVerb(args: string[], io: Io): Promise<number> {
+  const { jsonParams, rest } = takeJsonObject(args);
+  const { values, positionals } = parseVerbArgs(
+    rest,
+    {
+      param: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      file: { type: 'string' },
+      'task-data': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'which command? e.g. run example/Example' : 'run takes one command',
+    );
+  }
+  const id = positionals[0] ?? '';
+  const [connector = '', name = '', ...more] = id.split('/');
+  if (connector === '' || name === '' || more.length > 0) {
+    throw new UsageError(`give the command as <connector>/<Command> (e.g. example/Example), got ${JSON.stringify(id)}`);
+  }
+  const taskData = values['task-data'] === undefined ? {} : parseObject(values['task-data'], '--task-data');
+
+  const config = readConfig(io.env);
+  const { registry } = await loadForIo(io, config, { development: true });
+  const command = registry.find(connector, name);
+  if (!command) {
+    const known = registry.entries().map((e) => e.id);
+    const hint = known.length > 0 && known.length <= 12 ? `; known: ${known.join(', ')}` : '; see connector-proxy list';
+    io.stderr(`connector-proxy run: there is no command ${JSON.stringify(id)}${hint}\n`);
+    return 1;
+  }
+  const params = await readParams(command, { file: values.file, json: jsonParams, pairs: values.param }, io.cwd);
+  const stop = new AbortController();
+  void io.stopped.then(() => stop.abort(new Error('interrupted')));
+  const invocation = await invoke(
+    command,
+    { ...params, spiff__task_data: taskData },
+    { timeoutMs: config.commandTimeoutMs, config: config.connectorConfig[connector] ?? {}, signal: stop.signal },
+  );
+  io.stdout(values.json || jsonParams !== undefined ? rawOutput(invocation) : summarize(id, invocation));
+  return invocation.kind === 'v2' && invocation.envelope.error !== null ? 1 : 0;
+}
+
+/**
+ * `--json` is a flag (raw output) that may be followed by an object of parameters; a command id
+ * never starts with "{", so the two readings cannot be confused.
+ */
+function takeJsonObject(args: string[]): { jsonParams: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let jsonParams: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (arg === '--json' && next?.trimStart().startsWith('{')) {
+      jsonParams = next;
+      rest.push('--json');
+      i++;
+    } else if (arg.startsWith('--json=')) {
+      jsonParams = arg.slice('--json='.length);
+      rest.push('--json');
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { jsonParams, rest };
+}
+
+/** What the proxy would send: the version-2 envelope, or a legacy command's body. */
+function rawOutput(invocation: Invocation): string {
+  if (invocation.kind === 'v1') return `${invocation.answer.body}\n`;
+  return `${JSON.stringify(invocation.envelope, null, 2)}\n`;
+}
+
+/** The readable summary: outcome, error, body and logs. */
+export function summarize(id: string, invocation: Invocation): string {
+  const lines: string[] = [];
+  if (invocation.kind === 'v1') {
+    const { status, mimetype, body } = invocation.answer;
+    lines.push(`ok ${id} (legacy version 1 answer, HTTP ${status})`, `body (${mimetype}):`, indent(pretty(body)));
+    appendLogs(lines, invocation.logs);
+    return `${lines.join('\n')}\n`;
+  }
+  const { envelope } = invocation;
+  const response = envelope.command_response;
+  const status = response.http_status === undefined ? '' : ` (http_status ${response.http_status})`;
+  if (envelope.error) {
+    lines.push(`error ${id}${status}`, `  ${envelope.error.error_code}: ${envelope.error.message}`);
+  } else {
+    lines.push(`ok ${id}${status}`);
+  }
+  if ('body' in response) {
+    const text = typeof response.body === 'string' ? pretty(response.body) : JSON.stringify(response.body, null, 2);
+    lines.push(`body (${response.mimetype ?? 'application/json'}):`, indent(text ?? 'undefined'));
+  }
+  if (response.headers && Object.keys(response.headers).length > 0) {
+    lines.push('headers:', ...Object.entries(response.headers).map(([k, v]) => `  ${k}: ${v}`));
+  }
+  appendLogs(lines, envelope.spiff__logs);
+  return `${lines.join('\n')}\n`;
+}
+
+function appendLogs(lines: string[], logs: readonly string[]): void {
+  if (logs.length === 0) return;
+  lines.push(`logs (${logs.length}):`, ...logs.map((line) => `  ${line}`));
+}
+
+/** JSON text re-indented; other text as it is. */
+function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
