@@ -1,11 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { devVerb } from './verbs/dev.js';
+import { listVerb } from './verbs/list.js';
+import { newVerb } from './verbs/new.js';
+import { runVerb } from './verbs/run.js';
 import { serveVerb } from './verbs/serve.js';
 
 export const HELP = `Usage: connector-proxy <verb> [options]
 
+A SpiffArena connector proxy: serves connector packages' commands over HTTP.
+
 Verbs:
   serve   serve every discovered connector over HTTP
+  dev     serve, and reload a connector when its source changes
+  list    list the commands of the discovered connectors
+  run     run one command, e.g. run example/Example --param message=hi
+  new     create a connector package, e.g. new smtp
   help    show this help
+
+Options:
+  -h, --help      show this help
+  -v, --version   show the version
 
 Run "connector-proxy <verb> --help" for a verb's options.
 `;
@@ -14,25 +30,46 @@ type Verb = (args: string[], io: Io) => Promise<number>;
 
 const VERBS: Record<string, Verb> = {
   serve: serveVerb,
+  dev: devVerb,
+  list: listVerb,
+  run: runVerb,
+  new: newVerb,
 };
 
-/** Runs the CLI; returns the exit code and never calls process.exit. Mistakes are one line on stderr. */
+/**
+ * Runs the CLI and returns the exit code: 0 done, 1 failed, 2 called wrongly. Never calls
+ * process.exit; mistakes are one line on stderr.
+ */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [verb, ...args] = argv;
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     io.stdout(HELP);
     return verb === undefined ? 1 : 0;
   }
+  if (verb === '--version' || verb === '-v') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
   const run = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!run) {
-    io.stderr(`connector-proxy: unknown verb "${verb}"\n${HELP}`);
+    const what = verb.startsWith('-') ? `unknown option ${verb}` : `unknown verb ${JSON.stringify(verb)}`;
+    io.stderr(`connector-proxy: ${what} (verbs: ${Object.keys(VERBS).join(', ')}; see connector-proxy --help)\n`);
     return 2;
   }
   try {
     return await run(args, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) {
+      io.stderr(`connector-proxy ${verb}: ${message} (see connector-proxy ${verb} --help)\n`);
+      return 2;
+    }
     io.stderr(`connector-proxy ${verb}: ${message}\n`);
     return 1;
   }
+}
+
+function version(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '';
 }
