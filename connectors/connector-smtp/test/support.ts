@@ -17,6 +17,8 @@ export const tlsFixture = {
   ca: fixture('ca.pem'),
   cert: fixture('server-cert.pem'),
   key: fixture('server-key.pem'),
+  /** Signed by the same CA, but for mail.example.com only. */
+  otherHost: { cert: fixture('other-host-cert.pem'), key: fixture('other-host-key.pem') },
 };
 
 /** The one account our test servers know. */
@@ -86,6 +88,8 @@ export async function startSmtpServer(options: SMTPServerOptions = {}): Promise<
     },
     ...options,
   });
+  // A client that gives up mid-handshake is an error for the server, and expected in these tests.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: portOf(server.server.address()),
