@@ -1,0 +1,28 @@
+import { toPairs, toRawText } from './narrow.js';
+import { toPythonJson } from './python-json.js';
+
+/** A request body ready to send, with the Content-Type used when the caller set none. */
+export interface RequestBody {
+  text: string;
+  contentType: string;
+}
+
+/** The ways the unsuffixed commands can send `data`. */
+export const BODY_FORMATS = ['json', 'form', 'raw', 'none'] as const;
+export type BodyFormat = (typeof BODY_FORMATS)[number];
+
+/** `data` as JSON, byte for byte what Python's `requests` sends for `json=data`. */
+export function toJsonBody(data: unknown): RequestBody {
+  return { text: toPythonJson(data), contentType: 'application/json' };
+}
+
+/** `data` in the given format; undefined when there is nothing to send. */
+export function toBody(format: BodyFormat, data: unknown): RequestBody | undefined {
+  if (data === undefined || data === null || format === 'none') return undefined;
+  if (format === 'json') return toJsonBody(data);
+  if (format === 'form') {
+    const text = new URLSearchParams(toPairs(data, 'data')).toString();
+    return { text, contentType: 'application/x-www-form-urlencoded' };
+  }
+  return { text: toRawText(data), contentType: 'text/plain; charset=utf-8' };
+}

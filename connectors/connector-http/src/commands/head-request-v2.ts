@@ -1,0 +1,17 @@
+import { defineCommand } from '@connector-proxy/core';
+import { runRequestV2 } from '../families.js';
+import { attempts, basicAuthPassword, basicAuthUsername, headers, query, url } from '../params.js';
+
+/** HEAD with the Python connector's V2 contract; retries 5xx, 429 and network failures. */
+export const HeadRequestV2 = defineCommand({
+  description: 'Send a HEAD request; the status comes back, the body is always empty. Retries up to `attempts` times.',
+  params: {
+    url,
+    headers,
+    params: query,
+    basic_auth_username: basicAuthUsername,
+    basic_auth_password: basicAuthPassword,
+    attempts,
+  },
+  run: (args, context) => runRequestV2('HEAD', args, context),
+});

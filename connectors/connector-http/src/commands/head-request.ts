@@ -1,0 +1,17 @@
+import { defineCommand } from '@connector-proxy/core';
+import { runRequest } from '../families.js';
+import { basicAuthPassword, basicAuthUsername, headers, includeResponseHeaders, query, url } from '../params.js';
+
+/** HEAD with the modern contract of PROTOCOL.md (one attempt, optional response headers). */
+export const HeadRequest = defineCommand({
+  description: 'Send a HEAD request; the status (and headers on request) come back, the body is always empty.',
+  params: {
+    url,
+    headers,
+    params: query,
+    basic_auth_username: basicAuthUsername,
+    basic_auth_password: basicAuthPassword,
+    include_response_headers: includeResponseHeaders,
+  },
+  run: (args, context) => runRequest('HEAD', args, context),
+});

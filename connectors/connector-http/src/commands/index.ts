@@ -1,0 +1,12 @@
+export { DeleteRequest } from './delete-request.js';
+export { DeleteRequestV2 } from './delete-request-v2.js';
+export { GetRequest } from './get-request.js';
+export { GetRequestV2 } from './get-request-v2.js';
+export { HeadRequest } from './head-request.js';
+export { HeadRequestV2 } from './head-request-v2.js';
+export { PatchRequest } from './patch-request.js';
+export { PatchRequestV2 } from './patch-request-v2.js';
+export { PostRequest } from './post-request.js';
+export { PostRequestV2 } from './post-request-v2.js';
+export { PutRequest } from './put-request.js';
+export { PutRequestV2 } from './put-request-v2.js';

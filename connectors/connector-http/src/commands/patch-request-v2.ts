@@ -1,0 +1,17 @@
+import { defineCommand } from '@connector-proxy/core';
+import { runRequestV2 } from '../families.js';
+import { attempts, basicAuthPassword, basicAuthUsername, headers, jsonData, url } from '../params.js';
+
+/** PATCH with the Python connector's V2 contract: data as JSON, `{}` when empty. */
+export const PatchRequestV2 = defineCommand({
+  description: 'Send a PATCH request with data as a JSON body ({} when empty); the response body comes back as JSON.',
+  params: {
+    url,
+    headers,
+    data: jsonData,
+    basic_auth_username: basicAuthUsername,
+    basic_auth_password: basicAuthPassword,
+    attempts,
+  },
+  run: (args, context) => runRequestV2('PATCH', args, context),
+});

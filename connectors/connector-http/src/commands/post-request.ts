@@ -1,0 +1,27 @@
+import { defineCommand } from '@connector-proxy/core';
+import { runRequest } from '../families.js';
+import {
+  basicAuthPassword,
+  basicAuthUsername,
+  bodyFormat,
+  data,
+  headers,
+  includeResponseHeaders,
+  url,
+} from '../params.js';
+
+/** POST with the modern contract of PROTOCOL.md: data sent as body_format says, one attempt. */
+export const PostRequest = defineCommand({
+  description:
+    'Send a POST request with data as JSON, form, raw text or nothing; the response body comes back as JSON.',
+  params: {
+    url,
+    headers,
+    basic_auth_username: basicAuthUsername,
+    basic_auth_password: basicAuthPassword,
+    data,
+    body_format: bodyFormat,
+    include_response_headers: includeResponseHeaders,
+  },
+  run: (args, context) => runRequest('POST', args, context),
+});

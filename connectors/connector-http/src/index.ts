@@ -1,0 +1,9 @@
+import { defineConnector } from '@connector-proxy/core';
+import * as commands from './commands/index.js';
+
+/** The http connector: the GetRequest and GetRequestV2 families of the Python connector-http. */
+export default defineConnector({
+  name: 'http',
+  description: 'Call HTTP APIs: GET, HEAD, POST, PUT, PATCH and DELETE, with JSON, XML and text responses.',
+  commands,
+});

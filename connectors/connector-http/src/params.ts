@@ -1,0 +1,48 @@
+import { Param, param } from '@connector-proxy/core';
+import { BODY_FORMATS } from './body.js';
+import { MAX_ATTEMPTS, toAttempts } from './retry.js';
+
+// The parameters shared by the http commands. Each command lists them in its own file, in the
+// Python connector's order, so the listing the diagram editor sees is visible there.
+
+export const url = param.str('The URL to call (http:// or https://); user:password@ in it is used as basic auth');
+
+export const headers = param.any('Request headers: an object of header names to values').optional();
+
+export const query = param
+  .any('Query parameters added to the URL: an object of names to values (a list repeats the name)')
+  .optional();
+
+export const jsonData = param.any('The request body, sent as JSON with Content-Type application/json').optional();
+
+export const data = param.any('The request body; body_format says how it is sent').optional();
+
+export const bodyFormat = param
+  .enum(BODY_FORMATS, 'How data is sent: json (default), form (urlencoded), raw (text as is) or none')
+  .default('json');
+
+export const includeResponseHeaders = param
+  .bool('Also return the response headers, in command_response.headers')
+  .default(false);
+
+export const basicAuthUsername = param.str('Basic auth user name; used only together with the password').optional();
+
+export const basicAuthPassword = param
+  .str('Basic auth password; used only together with the user name')
+  .secret()
+  .optional();
+
+/**
+ * How many times to try. Built on Param directly because Python's rule is lenient ("anything
+ * but 1..10 means 1") and param.int() would refuse a value such as "many" before the command runs.
+ */
+export const attempts = new Param<number>({
+  type: 'int',
+  description: `How many times to try on 5xx, 429 or a network failure: 1 to ${MAX_ATTEMPTS}, anything else means 1`,
+  optional: false,
+  hasDefault: true,
+  defaultValue: 1,
+  secret: false,
+  enumValues: undefined,
+  coerce: (value) => ({ ok: true, value: toAttempts(value) }),
+});

@@ -1,0 +1,178 @@
+import { type CommandContext, CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
+import type { RequestBody } from './body.js';
+import { invalidParameter, toHeaderEntries, toPairs } from './narrow.js';
+import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
+import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
+
+/** The methods the http commands use. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One HTTP call as a command asks for it; `headers` and `query` are the raw parameters. */
+export interface HttpCall {
+  method: HttpMethod;
+  url: string;
+  headers: unknown;
+  query: unknown;
+  body: RequestBody | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  attempts: number;
+  includeResponseHeaders: boolean;
+}
+
+/** Network failures and timeouts get a 5xx status, so SpiffArena's retry policy may try again. */
+export const NETWORK_FAILURE_STATUS = 502;
+
+// Headers the HTTP client computes itself (undici refuses some of them outright).
+const MANAGED_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Makes the call, retrying as `attempts` allows, and turns the answer into the command's
+ * result. Logs narrate it without header values, credentials, the query string or the body.
+ */
+export async function sendRequest(call: HttpCall, context: CommandContext): Promise<CommandResult> {
+  const { url, urlAuth } = toTarget(call.url, call.query);
+  const headers = toRequestHeaders(call, context);
+  // As requests: explicit credentials only when both are given, else those in the URL.
+  const auth =
+    call.username !== undefined && call.password !== undefined
+      ? { username: call.username, password: call.password }
+      : urlAuth;
+  if (auth) {
+    headers.set('authorization', `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`);
+    context.log('will use basic auth');
+  }
+  const where = `${call.method} ${toLoggableUrl(url)}`;
+  context.log(`will call ${where}`);
+  const init: RequestInit = { method: call.method, headers, body: call.body?.text, redirect: 'follow' };
+  const answer = await callWithRetries(call.attempts, url, init, where, context);
+  return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
+}
+
+async function callWithRetries(
+  attempts: number,
+  url: URL,
+  init: RequestInit,
+  where: string,
+  context: CommandContext,
+): Promise<HttpAnswer> {
+  for (let attempt = 1; ; attempt += 1) {
+    context.log(`attempt ${attempt} of ${attempts}`);
+    const outcome = await callOnce(url, init, where, context);
+    const failed = outcome instanceof CommandError;
+    if (attempt >= attempts || (!failed && !isRetryableStatus(outcome.status))) {
+      if (failed) throw outcome;
+      return outcome;
+    }
+    const wait = toRetryDelayMs(attempt, failed ? null : outcome.headers.get('retry-after'));
+    if (wait === undefined) {
+      context.log(`will not retry: Retry-After asks for more than ${MAX_RETRY_AFTER_MS / 1000} s`);
+      if (failed) throw outcome;
+      return outcome;
+    }
+    context.log(`will retry in ${(wait / 1000).toFixed(1)} s`);
+    try {
+      await sleep(wait, context.signal);
+    } catch {
+      throw toDeadlineError();
+    }
+  }
+}
+
+/** One attempt: the answer with its body read, or the network failure as a CommandError. */
+async function callOnce(url: URL, init: RequestInit, where: string, context: CommandContext) {
+  try {
+    const response = await fetch(url, { ...init, signal: context.signal });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (response.redirected) context.log(`was redirected to ${toLoggableUrl(new URL(response.url))}`);
+    context.log(`did call ${where}: status ${response.status}`);
+    const answer: HttpAnswer = {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      bytes,
+    };
+    return answer;
+  } catch (error) {
+    if (context.signal.aborted) throw toDeadlineError();
+    const detail = describeFailure(error);
+    // Named as Python's requests names these failures.
+    const code = detail.includes('redirect count exceeded') ? 'TooManyRedirects' : 'ConnectionError';
+    context.log(`did call ${where}: ${code} (${detail})`);
+    return new CommandError(code, toErrorMessage(`${detail} (${where})`), {
+      httpStatus: NETWORK_FAILURE_STATUS,
+      cause: error,
+    });
+  }
+}
+
+/** Reads `url` and `params`: an absolute http(s) URL, the query added, user:password@ taken out. */
+function toTarget(
+  raw: string,
+  query: unknown,
+): { url: URL; urlAuth: { username: string; password: string } | undefined } {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw invalidParameter('url must be an absolute URL such as https://example.com/path');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidParameter('url must start with http:// or https://');
+  let urlAuth: { username: string; password: string } | undefined;
+  if (url.username !== '' || url.password !== '') {
+    urlAuth = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    url.username = '';
+    url.password = '';
+  }
+  const pairs = toPairs(query, 'params');
+  if (pairs.length > 0) {
+    const extra = new URLSearchParams(pairs).toString();
+    url.search = url.search ? `${url.search}&${extra}` : extra;
+  }
+  return { url, urlAuth };
+}
+
+function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
+  const headers = new Headers();
+  for (const [name, value] of toHeaderEntries(call.headers)) {
+    if (MANAGED_HEADERS.has(name.toLowerCase())) {
+      context.log(`ignored header ${name}: the HTTP client sets it`);
+      continue;
+    }
+    headers.set(name, value);
+  }
+  // "in any case": Headers compares names case-insensitively.
+  if (call.body && !headers.has('content-type')) headers.set('content-type', call.body.contentType);
+  return headers;
+}
+
+/** The URL without credentials, query or fragment, which may carry secrets. */
+function toLoggableUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function toDeadlineError(): CommandError {
+  return new CommandError(ErrorCode.CommandTimeout, 'the HTTP call was stopped at the command deadline', {
+    httpStatus: 504,
+  });
+}
+
+/** The root cause of a fetch failure ("connect ECONNREFUSED 127.0.0.1:9"), not just "fetch failed". */
+function describeFailure(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause !== undefined) current = current.cause;
+  if (current instanceof AggregateError && current.errors.length > 0) {
+    return current.errors.map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner))).join('; ');
+  }
+  if (current instanceof Error) return current.message || current.name;
+  return String(current);
+}
