@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runCommand } from '@connector-proxy/core/testing';
+import {
+  DeleteRequestV2,
+  GetRequest,
+  GetRequestV2,
+  PatchRequestV2,
+  PostRequest,
+  PostRequestV2,
+} from '../src/commands/index.js';
+import { closedPort, echo, type Route, reply, startServer, type TestServer } from './server.js';
+
+const redirectTo =
+  (status: number, location: string): Route =>
+  (_seen, response) => {
+    response.writeHead(status, { location });
+    response.end();
+  };
+
+let server: TestServer;
+
+before(async () => {
+  server = await startServer({
+    '/echo': echo,
+    '/moved': redirectTo(301, '/echo'),
+    '/found': redirectTo(302, '/echo?from=found'),
+    '/temporary': redirectTo(307, '/echo'),
+    '/loop': redirectTo(302, '/loop'),
+    '/slow': (_seen, response) => {
+      setTimeout(() => reply(200, 'application/json', '{"late": true}')(_seen, response), 5_000).unref();
+    },
+  });
+});
+
+after(() => server.close());
+
+function seenBody(body: unknown): { method: string; url: string; headers: Record<string, string>; body: string } {
+  assert.ok(typeof body === 'object' && body !== null);
+  return JSON.parse(JSON.stringify(body));
+}
+
+test('params are added to the query string, keeping the query already in the URL', async () => {
+  const run = await runCommand(GetRequestV2, {
+    url: server.url('/echo?fixed=1'),
+    params: { q: 'two words', tag: ['a', 'b'], flag: true, n: 3, skipped: null },
+  });
+  assert.equal(run.error, null);
+  assert.equal(seenBody(run.body).url, '/echo?fixed=1&q=two+words&tag=a&tag=b&flag=True&n=3');
+});
+
+test('params that are not an object of scalars are refused with InvalidParameters before any call', async () => {
+  const before = server.seen.length;
+  const list = await runCommand(GetRequest, { url: server.url('/echo'), params: ['a'] });
+  assert.equal(list.error?.error_code, 'InvalidParameters');
+  assert.match(list.error?.message ?? '', /params must be an object/);
+  const nested = await runCommand(GetRequestV2, { url: server.url('/echo'), params: { deep: { x: 1 } } });
+  assert.equal(nested.error?.error_code, 'InvalidParameters');
+  assert.match(nested.error?.message ?? '', /params\.deep/);
+  assert.equal(server.seen.length, before);
+});
+
+test('headers are sent as given and a header that is not an object of text is InvalidParameters', async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'X-Trace': 'abc', 'X-Count': 2 } });
+  const seen = seenBody(run.body);
+  assert.equal(seen.headers['x-trace'], 'abc');
+  assert.equal(seen.headers['x-count'], '2');
+  const bad = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: 'Accept: text/plain' });
+  assert.equal(bad.error?.error_code, 'InvalidParameters');
+  const badName = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'bad name': 'x' } });
+  assert.equal(badName.error?.error_code, 'InvalidParameters');
+  const injected = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'X-A': 'a\r\nX-B: b' } });
+  assert.equal(injected.error?.error_code, 'InvalidParameters');
+  assert.doesNotMatch(injected.error?.message ?? '', /X-B: b/);
+});
+
+test('headers the HTTP client manages are ignored with a log line instead of failing the call', async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'Transfer-Encoding': 'chunked' } });
+  assert.equal(run.error, null);
+  assert.ok(run.logs.some((line) => line.includes('ignored header Transfer-Encoding')));
+});
+
+test('basic auth is sent only when both user name and password are given', async () => {
+  const both = await runCommand(GetRequestV2, {
+    url: server.url('/echo'),
+    basic_auth_username: 'ada',
+    basic_auth_password: 'lovelace',
+  });
+  assert.equal(seenBody(both.body).headers.authorization, `Basic ${Buffer.from('ada:lovelace').toString('base64')}`);
+  const userOnly = await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_username: 'ada' });
+  assert.equal(seenBody(userOnly.body).headers.authorization, undefined);
+  const passwordOnly = await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_password: 'lovelace' });
+  assert.equal(seenBody(passwordOnly.body).headers.authorization, undefined);
+});
+
+test('user:password in the URL is used as basic auth, as requests does', async () => {
+  const url = server.url('/echo').replace('http://', 'http://grace:hop%40per@');
+  const run = await runCommand(GetRequest, { url });
+  assert.equal(run.error, null);
+  assert.equal(seenBody(run.body).headers.authorization, `Basic ${Buffer.from('grace:hop@per').toString('base64')}`);
+});
+
+test('Content-Type application/json is added to a JSON body unless the caller set one, in any case', async () => {
+  const added = await runCommand(PostRequestV2, { url: server.url('/echo'), data: { a: 1 } });
+  assert.equal(seenBody(added.body).headers['content-type'], 'application/json');
+  for (const name of ['Content-Type', 'content-type', 'CONTENT-TYPE', 'cOnTeNt-TyPe']) {
+    const run = await runCommand(PostRequestV2, {
+      url: server.url('/echo'),
+      headers: { [name]: 'application/vnd.api+json' },
+      data: { a: 1 },
+    });
+    assert.equal(seenBody(run.body).headers['content-type'], 'application/vnd.api+json', name);
+  }
+});
+
+test('a GET sends neither a body nor a Content-Type', async () => {
+  const seen = seenBody((await runCommand(GetRequestV2, { url: server.url('/echo') })).body);
+  assert.equal(seen.body, '');
+  assert.equal(seen.headers['content-type'], undefined);
+});
+
+test('the JSON body has the bytes Python sends: spaced separators and ASCII escapes', async () => {
+  const run = await runCommand(PatchRequestV2, { url: server.url('/echo'), data: { name: 'Zoë', list: [1, true] } });
+  assert.equal(seenBody(run.body).body, '{"name": "Zo\\u00eb", "list": [1, true]}');
+});
+
+test('redirects are followed and the final status is reported', async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/moved') });
+  assert.equal(run.error, null);
+  assert.equal(run.envelope.command_response.http_status, 200);
+  assert.equal(seenBody(run.body).url, '/echo');
+  assert.ok(run.logs.some((line) => line.startsWith('was redirected to')));
+});
+
+test('a 302 after a POST is followed with a GET, a 307 keeps the method and the body', async () => {
+  const found = await runCommand(PostRequest, { url: server.url('/found'), data: { a: 1 } });
+  assert.equal(seenBody(found.body).method, 'GET');
+  const kept = await runCommand(DeleteRequestV2, { url: server.url('/temporary'), data: { a: 1 } });
+  const seen = seenBody(kept.body);
+  assert.equal(seen.method, 'DELETE');
+  assert.equal(seen.body, '{"a": 1}');
+});
+
+test('a redirect loop ends with TooManyRedirects and a 5xx status', async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/loop') });
+  assert.equal(run.error?.error_code, 'TooManyRedirects');
+  assert.equal(run.envelope.command_response.http_status, 502);
+});
+
+test('a closed port gives ConnectionError with a 5xx status so SpiffArena may retry', async () => {
+  const port = await closedPort();
+  for (const command of [GetRequestV2, GetRequest]) {
+    const run = await runCommand(command, { url: `http://127.0.0.1:${port}/nothing` });
+    assert.equal(run.error?.error_code, 'ConnectionError');
+    assert.match(run.error?.message ?? '', /ECONNREFUSED/);
+    assert.equal(run.envelope.command_response.http_status, 502);
+    assert.equal(run.failure, 'command');
+  }
+});
+
+test('an unknown host gives ConnectionError too', async () => {
+  const run = await runCommand(GetRequest, { url: 'http://no-such-host.invalid/' });
+  assert.equal(run.error?.error_code, 'ConnectionError');
+});
+
+test('an answer slower than the deadline gives CommandTimeout with status 504', async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/slow'), attempts: 3 }, { timeoutMs: 200 });
+  assert.equal(run.error?.error_code, 'CommandTimeout');
+  assert.equal(run.envelope.command_response.http_status, 504);
+  assert.equal(server.seenAt('/slow').length, 1);
+});
+
+test('a URL that is not absolute http(s) is InvalidParameters and nothing is called', async () => {
+  for (const url of ['example.com/path', 'ftp://example.com/file', 'http://']) {
+    const run = await runCommand(GetRequestV2, { url });
+    assert.equal(run.error?.error_code, 'InvalidParameters', url);
+  }
+});
+
+test('logs narrate the call but never carry header values, credentials, the query or the body', async () => {
+  const run = await runCommand(PostRequestV2, {
+    url: `${server.url('/echo')}?api_key=query-secret-123`,
+    headers: { 'X-Api-Key': 'header-secret-456' },
+    data: { card: 'body-secret-789' },
+    basic_auth_username: 'user-secret-000',
+    basic_auth_password: 'password-secret-111',
+    attempts: 2,
+  });
+  assert.equal(run.error, null);
+  const logs = run.logs.join('\n');
+  assert.match(logs, /will call POST http:\/\/127\.0\.0\.1:\d+\/echo/);
+  assert.match(logs, /attempt 1 of 2/);
+  assert.match(logs, /did call POST .*: status 200/);
+  for (const secret of ['query-secret', 'header-secret', 'body-secret', 'user-secret', 'password-secret']) {
+    assert.doesNotMatch(logs, new RegExp(secret));
+  }
+});
