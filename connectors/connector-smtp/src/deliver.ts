@@ -32,16 +32,23 @@ export interface Delivery {
   response: string;
 }
 
+/** What a session needs from the running command. */
+export interface SessionContext {
+  /** Aborts at the command's deadline; the connection is closed at once. */
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
 /**
  * One SMTP session, the way Python's `with SMTP(host, port) as smtp:` runs it: connect (STARTTLS
  * when asked), log in when given a login, send, QUIT. Any failure rejects with nodemailer's error
- * (see toCommandError); an abort closes the connection at once.
+ * (see toCommandError).
  */
 export async function deliver(
   server: SmtpServer,
   login: Login | undefined,
   email: ComposedEmail,
-  signal: AbortSignal,
+  { signal, log }: SessionContext,
 ): Promise<Delivery> {
   if (signal.aborted) throw stopped(signal);
   const connection = new SMTPConnection({
@@ -60,28 +67,36 @@ export async function deliver(
     logger: false,
   });
 
-  const onAbort = () => connection.close();
-  signal.addEventListener('abort', onAbort, { once: true });
-  // Settles with the first error, an unexpected end or the abort; every step races it.
+  // `broken` rejects with the first error, an unexpected end or the abort; every step races it.
+  let fail: (error: unknown) => void = () => {};
   const broken = new Promise<never>((_, reject) => {
-    connection.once('error', reject);
-    connection.once('end', () => reject(smtpError('SMTPServerDisconnected', 'Connection unexpectedly closed')));
-    signal.addEventListener('abort', () => reject(stopped(signal)), { once: true });
+    fail = reject;
   });
   broken.catch(() => {});
+  connection.once('error', fail);
+  connection.once('end', () => fail(smtpError('SMTPServerDisconnected', 'Connection unexpectedly closed')));
+  const onAbort = () => {
+    fail(stopped(signal));
+    connection.close();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
   const step = <T>(run: (resolve: (value: T) => void, reject: (error: unknown) => void) => void) =>
     Promise.race([new Promise<T>(run), broken]);
 
   try {
     await step<void>((resolve) => connection.connect(() => resolve()));
+    log(`connected${connection.secure ? ' over TLS' : ''}`);
     if (login) {
-      if (!allowsAuth(connection))
+      if (!allowsAuth(connection)) {
         throw smtpError('SMTPNotSupportedError', 'SMTP AUTH extension not supported by server.');
+      }
+      log(`will log in as ${login.user}`);
       await step<void>((resolve, reject) =>
         connection.login({ credentials: { user: login.user, pass: login.password } }, (error) =>
           error ? reject(error) : resolve(),
         ),
       );
+      log('did log in');
     }
     const info = await step<SMTPConnection.SentMessageInfo>((resolve, reject) =>
       // The size lets a server that announces SIZE refuse a too-large message before it is sent.

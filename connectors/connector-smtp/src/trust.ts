@@ -12,8 +12,9 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  */
 export async function readTrustedCa(caCert: string | undefined, config: Readonly<Record<string, string>>) {
   const fromConfig = await readCaFile(config[CA_FILE]);
-  const fromParam = caCert === undefined ? [] : readPem(caCert);
-  if (caCert !== undefined && fromParam.length === 0) {
+  const given = caCert !== undefined && caCert.trim() !== '';
+  const fromParam = given ? readPem(caCert) : [];
+  if (given && fromParam.length === 0) {
     throw invalidParameters('smtp_ca_cert must hold PEM certificates (-----BEGIN CERTIFICATE----- ...)');
   }
   return [...fromConfig, ...fromParam];

@@ -54,8 +54,11 @@ test('the answer says what the server accepted: message id, recipients and its r
     rejected: [],
     response: '250 OK: message queued',
   });
-  assert.match(run.logs.join('\n'), /will send to 1 recipient through 127\.0\.0\.1:\d+ \(no TLS\)/);
-  assert.match(run.logs.join('\n'), /did send <.+>: accepted 1, rejected 0/);
+  assert.deepEqual(run.logs, [
+    `will send to 1 recipient through 127.0.0.1:${server.port} (no TLS)`,
+    'connected',
+    `did send ${received.mail.messageId}: accepted 1, rejected 0`,
+  ]);
 });
 
 const python = JSON.parse(readFileSync(new URL('./fixtures/python-messages.json', import.meta.url), 'utf8')) as {

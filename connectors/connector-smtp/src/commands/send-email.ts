@@ -1,7 +1,7 @@
 import { defineCommand, type ParamsOf, param } from '@connector-proxy/core';
 import { readAddress, readAddresses } from '../addresses.js';
 import { readAttachments } from '../attachments.js';
-import { type Delivery, deliver, type Login, type SmtpServer } from '../deliver.js';
+import { deliver, type Login, type SmtpServer } from '../deliver.js';
 import { invalidParameters, toCommandError } from '../errors.js';
 import { composeEmail, type Email } from '../message.js';
 import { strOrList } from '../params.js';
@@ -45,23 +45,17 @@ export const SendEmail = defineCommand({
 
     const recipients = composed.envelope.to.length;
     log(`will send to ${recipients} recipient${recipients === 1 ? '' : 's'} through ${describeServer(server)}`);
-    if (login) {
-      if (!server.secure && !server.starttls) {
-        log('warning: logging in without TLS sends the password in clear; set smtp_starttls or smtp_secure');
-      }
-      log(`will log in as ${login.user}`);
+    if (login && !server.secure && !server.starttls) {
+      log('warning: logging in without TLS sends the password in clear; set smtp_starttls or smtp_secure');
     }
 
-    let delivery: Delivery;
-    try {
-      delivery = await deliver(server, login, composed, signal);
-    } catch (error) {
-      const failure = toCommandError(error, secretsOf(login));
-      log(`did error: ${failure.code}: ${failure.message}`);
-      throw failure;
-    }
-
-    const { accepted, rejected, response } = delivery;
+    const { accepted, rejected, response } = await deliver(server, login, composed, { signal, log }).catch(
+      (error: unknown) => {
+        const failure = toCommandError(error, secretsOf(login));
+        log(`did error: ${failure.code}: ${failure.message}`);
+        throw failure;
+      },
+    );
     log(`did send ${composed.messageId}: accepted ${accepted.length}, rejected ${rejected.length}`);
     if (rejected.length > 0) log(`rejected: ${rejected.join(', ')}`);
     return {
@@ -83,7 +77,7 @@ function readEmail(args: SendEmailParams): Email {
     replyTo: readAddresses(args.email_reply_to, 'email_reply_to'),
     subject: args.email_subject,
     text: args.email_body,
-    html: args.email_body_html,
+    html: args.email_body_html || undefined,
     attachments: readAttachments(args.email_attachments, 'email_attachments'),
   };
 }
