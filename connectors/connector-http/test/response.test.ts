@@ -49,6 +49,8 @@ before(async () => {
     '/created': reply(201, 'application/json', '{"id": 7}'),
     '/missing': reply(404, 'application/json', '{"detail": "no such thing"}'),
     '/missing-html': reply(404, 'application/json', '<html>not json at all</html>'),
+    '/bad-request': reply(400, 'application/json', '{"field": "required"}'),
+    '/not-modified': reply(304, undefined, ''),
     '/teapot': reply(418, 'text/plain', 'short and stout'),
     '/huge-error': reply(500, 'text/plain', 'x'.repeat(EXCERPT_LENGTH * 3)),
     '/head-json': reply(200, 'application/json', '{"would": "be the GET body"}'),
@@ -168,6 +170,16 @@ test('a 2xx status other than 200 is reported as it is', async () => {
 test('an error status wins over a body that does not parse, so boundary events on HttpError404 still catch', async () => {
   const run = await runCommand(GetRequestV2, { url: server.url('/missing-html') });
   assert.equal(run.error?.error_code, 'HttpError404');
+});
+
+test('400 is the first error status; a 3xx answer that is not a redirect is a result', async () => {
+  const bad = await runCommand(GetRequestV2, { url: server.url('/bad-request') });
+  assert.equal(bad.error?.error_code, 'HttpError400');
+  assert.equal(bad.envelope.command_response.http_status, 400);
+  const notModified = await runCommand(GetRequestV2, { url: server.url('/not-modified') });
+  assert.equal(notModified.error, null);
+  assert.deepEqual(notModified.body, { raw_response: '' });
+  assert.equal(notModified.envelope.command_response.http_status, 304);
 });
 
 test('any 4xx status becomes HttpError<status>', async () => {
