@@ -17,6 +17,8 @@ export interface CommandContext {
   log(message: string): void;
   /** Aborts at the command's deadline (or when the proxy shuts down): pass it to I/O. */
   signal: AbortSignal;
+  /** When `signal` aborts, in epoch milliseconds: a retrying command must not plan waits past it. */
+  deadline: number;
   /** The proxy's configuration for this connector (`CONNECTOR_<NAME>_<KEY>` variables). */
   config: Readonly<Record<string, string>>;
   /** The other reserved keys of the request. */

@@ -24,6 +24,13 @@ export interface CommandErrorOptions {
   httpStatus?: number;
   /** The underlying error, kept for debugging; never sent on the wire. */
   cause?: unknown;
+  /**
+   * A body to send beside the error (`command_response.body`), as Python's connector-http sends
+   * the parsed upstream answer with `HttpError404`; a BPMN author can then read both.
+   */
+  body?: unknown;
+  /** Headers to expose beside the error, like a result's `headers`. */
+  headers?: Record<string, string>;
 }
 
 /** A failure a command expects and reports with a stable code (outer HTTP status 200). */
@@ -31,11 +38,15 @@ export class CommandError extends Error {
   override readonly name = 'CommandError';
   readonly code: string;
   readonly httpStatus: number | undefined;
+  readonly body: unknown;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(code: string, message: string, options: CommandErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.httpStatus = options.httpStatus;
+    this.body = options.body;
+    this.headers = options.headers;
   }
 }
 

@@ -79,8 +79,19 @@ function isHeaders(value: unknown): value is Record<string, string> {
 export function foldError(error: unknown, logs: string[], mask: SecretMask): Invocation {
   if (isCommandError(error)) {
     const httpStatus = isStatus(error.httpStatus, 100) ? error.httpStatus : undefined;
-    const envelope = toEnvelope(null, toWireError(error.code, mask(textOf(error.message))), logs, httpStatus);
-    return { kind: 'v2', envelope, failure: 'command' };
+    const wireError = toWireError(error.code, mask(textOf(error.message)));
+    const result =
+      error.body === undefined
+        ? null
+        : {
+            body: error.body,
+            ...(httpStatus === undefined ? {} : { httpStatus }),
+            ...(isHeaders(error.headers) ? { headers: error.headers } : {}),
+          };
+    const envelope = toEnvelope(result, wireError, logs, httpStatus);
+    // A command narrowing its own `any` parameters refuses them as core does: a 400, not a run.
+    const failure = error.code === ErrorCode.InvalidParameters ? 'invalid_parameters' : 'command';
+    return { kind: 'v2', envelope, failure };
   }
   const code = error instanceof Error ? errorName(error) : 'Error';
   const message = textOf(error instanceof Error ? error.message : error);

@@ -76,6 +76,7 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
     taskData: isPlainObject(taskData) ? taskData : {},
     log: logs.add,
     signal,
+    deadline: Date.now() + timeoutMs,
     config: options.config ?? {},
     task: readTaskInfo(body),
   };

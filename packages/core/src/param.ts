@@ -174,6 +174,12 @@ export const param = {
   any: (description?: string): Param<unknown> => create('any', toAny, description),
   /** A string limited to the given values; listed as `str`. */
   enum: oneOf,
+  /**
+   * A parameter listed as one of the four types but checked by the connector's own function,
+   * for the rare wire contract the four cannot express (a `str` that also takes a list of texts).
+   */
+  custom: <T>(type: ParamType, check: (value: unknown) => Coerced<T>, description?: string): Param<T> =>
+    create(type, check, description),
 };
 
 /** A command's parameter declarations, by wire id. */

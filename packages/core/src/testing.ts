@@ -3,7 +3,7 @@
  * or build a fake context to call `run` directly in a unit test.
  */
 import type { Command, CommandContext, TaskInfo } from './command.js';
-import { type Failure, type Invocation, invoke } from './invoke.js';
+import { DEFAULT_TIMEOUT_MS, type Failure, type Invocation, invoke } from './invoke.js';
 import { type EnvelopeV2, RequestKey, type WireError } from './protocol.js';
 
 /** Options of {@link runCommand}. */
@@ -75,6 +75,7 @@ export function createFakeContext(
     taskData?: Record<string, unknown>;
     config?: Record<string, string>;
     signal?: AbortSignal;
+    deadline?: number;
     task?: TaskInfo;
   } = {},
 ): FakeContext {
@@ -86,6 +87,7 @@ export function createFakeContext(
       logs.push(message);
     },
     signal: overrides.signal ?? new AbortController().signal,
+    deadline: overrides.deadline ?? Date.now() + DEFAULT_TIMEOUT_MS,
     config: overrides.config ?? {},
     task: overrides.task ?? {},
   };

@@ -606,3 +606,50 @@ test('rejected builds an envelope for a failure before any command ran', () => {
     },
   });
 });
+
+describe('errors that carry more than a code', () => {
+  test('a CommandError with a body sends the body beside the error, as connector-http does for HttpError404', async () => {
+    const command = defineCommand({
+      params: {},
+      run() {
+        throw new CommandError('HttpError404', 'not there', {
+          httpStatus: 404,
+          body: { detail: 'no such order' },
+          headers: { 'x-request-id': 'r1' },
+        });
+      },
+    });
+    const invocation = await invoke(command, {});
+    assert.equal(invocation.kind, 'v2');
+    if (invocation.kind !== 'v2') return;
+    assert.equal(invocation.failure, 'command');
+    assert.deepEqual(invocation.envelope.command_response, {
+      body: { detail: 'no such order' },
+      mimetype: 'application/json',
+      http_status: 404,
+      headers: { 'x-request-id': 'r1' },
+    });
+    assert.deepEqual(invocation.envelope.error, { error_code: 'HttpError404', message: 'not there' });
+  });
+
+  test("InvalidParameters thrown by run is refused like core's own parameter check (failure invalid_parameters)", async () => {
+    const command = defineCommand({
+      params: { headers: param.any().optional() },
+      run() {
+        throw new CommandError('InvalidParameters', 'headers must be an object of texts', { httpStatus: 400 });
+      },
+    });
+    const invocation = await invoke(command, { headers: [1] });
+    assert.equal(invocation.kind === 'v2' && invocation.failure, 'invalid_parameters');
+  });
+
+  test('the context tells the deadline, so a retrying command can plan its waits', async () => {
+    const command = defineCommand({ params: {}, run: (_, { deadline }) => ({ body: deadline }) });
+    const before = Date.now();
+    const invocation = await invoke(command, {}, { timeoutMs: 5_000 });
+    assert.equal(invocation.kind, 'v2');
+    if (invocation.kind !== 'v2') return;
+    const deadline = invocation.envelope.command_response.body as number;
+    assert.ok(deadline >= before + 5_000 && deadline <= Date.now() + 5_000);
+  });
+});

@@ -162,3 +162,16 @@ describe('describing values for messages', () => {
     assert.equal(kindOf(1), 'a number');
   });
 });
+
+test("param.custom lists its declared type and checks values with the connector's function", () => {
+  const textOrList = param.custom<string | unknown[]>('str', (value) =>
+    typeof value === 'string' || Array.isArray(value)
+      ? { ok: true, value }
+      : { ok: false, problem: 'must be a text or a list' },
+  );
+  assert.equal(textOrList.type, 'str');
+  assert.equal(textOrList.required, true);
+  assert.deepEqual(textOrList.check(['a', 'b']), { ok: true, value: ['a', 'b'] });
+  assert.deepEqual(textOrList.check(7), { ok: false, problem: 'must be a text or a list' });
+  assert.equal(textOrList.optional().required, false);
+});
