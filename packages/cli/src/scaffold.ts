@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPlainObject } from '@connector-proxy/core';
 
-/** The template files (src, test, README): real TypeScript, with `__NAME__` where the name goes. */
+/** The template files (src, test, README): real TypeScript, with `{{name}}` where the name goes. */
 const TEMPLATE_DIR = fileURLToPath(new URL('../templates/connector/', import.meta.url));
 
 /** Versions an external connector is set up with; core's comes from this CLI's own manifest. */
@@ -32,7 +32,7 @@ export function scaffoldConnector({ name, dir, flavour }: ScaffoldOptions): stri
   write('package.json', `${JSON.stringify(packageJson(name, flavour), null, 2)}\n`);
   write('tsconfig.json', `${JSON.stringify(tsconfigJson(flavour), null, 2)}\n`);
   for (const path of listFiles(TEMPLATE_DIR)) {
-    const text = readFileSync(join(TEMPLATE_DIR, path), 'utf8').replaceAll('__NAME__', name);
+    const text = readFileSync(join(TEMPLATE_DIR, path), 'utf8').replaceAll('{{name}}', name);
     // npm leaves .gitignore files out of published packages, so the template ships it as "gitignore".
     write(basename(path) === 'gitignore' ? join(dirname(path), '.gitignore') : path, text);
   }

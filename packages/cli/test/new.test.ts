@@ -47,6 +47,10 @@ test('new creates a standalone connector package whose own test passes', async (
   assert.match(manifest.dependencies['@connector-proxy/core'], /^\^\d/);
   assert.ok(manifest.devDependencies.tsx && manifest.devDependencies.typescript);
   assert.match(readFileSync(join(dir, 'src/index.ts'), 'utf8'), /name: 'weather'/);
+  assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), /^# connector-weather\n/);
+  for (const file of ['README.md', 'src/index.ts', 'src/commands/index.ts', 'test/greet.test.ts']) {
+    assert.doesNotMatch(readFileSync(join(dir, file), 'utf8'), /\{\{|NAME/, `${file} has no placeholder left`);
+  }
   assert.match(io.out(), /Created connector-weather in connector-weather:/);
   assert.match(io.out(), /npx connector-proxy run weather\/Greet --param name=Ada/);
 

@@ -1,9 +1,9 @@
 import { defineConnector } from '@connector-proxy/core';
 import * as commands from './commands/index.js';
 
-/** The __NAME__ connector; the proxy lists its commands as __NAME__/<Command>. */
+/** The {{name}} connector; the proxy lists its commands as {{name}}/<Command>. */
 export default defineConnector({
-  name: '__NAME__',
-  description: 'Talks to __NAME__ from SpiffArena service tasks.',
+  name: '{{name}}',
+  description: 'Connects SpiffArena service tasks to {{name}}.',
   commands,
 });

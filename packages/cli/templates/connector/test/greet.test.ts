@@ -4,8 +4,8 @@ import { runCommand } from '@connector-proxy/core/testing';
 import { Greet } from '../src/commands/greet.js';
 import connector from '../src/index.js';
 
-test('the connector is named __NAME__ and serves Greet', () => {
-  assert.equal(connector.name, '__NAME__');
+test('the connector is named {{name}} and serves Greet', () => {
+  assert.equal(connector.name, '{{name}}');
   assert.deepEqual([...connector.commands.keys()], ['Greet']);
 });
 

@@ -1,2 +1,2 @@
-// One line per command file; the export name is the command's wire name (__NAME__/Greet).
+// One line per command file; the export name is the command's wire name ({{name}}/Greet).
 export { Greet } from './greet.js';
