@@ -1,4 +1,4 @@
-import { Param, param } from '@connector-proxy/core';
+import { param } from '@connector-proxy/core';
 import { BODY_FORMATS } from './body.js';
 import { MAX_ATTEMPTS, toAttempts } from './retry.js';
 
@@ -33,16 +33,13 @@ export const basicAuthPassword = param
   .optional();
 
 /**
- * How many times to try. Built on Param directly because Python's rule is lenient ("anything
- * but 1..10 means 1") and param.int() would refuse a value such as "many" before the command runs.
+ * How many times to try. Lenient as Python's rule is ("anything but 1..10 means 1"), where
+ * param.int() would refuse a value such as "many" before the command runs.
  */
-export const attempts = new Param<number>({
-  type: 'int',
-  description: `How many times to try on 5xx, 429 or a network failure: 1 to ${MAX_ATTEMPTS}, anything else means 1`,
-  optional: false,
-  hasDefault: true,
-  defaultValue: 1,
-  secret: false,
-  enumValues: undefined,
-  coerce: (value) => ({ ok: true, value: toAttempts(value) }),
-});
+export const attempts = param
+  .custom<number>(
+    'int',
+    (value) => ({ ok: true, value: toAttempts(value) }),
+    `How many times to try on 5xx, 429 or a network failure: 1 to ${MAX_ATTEMPTS}, anything else means 1`,
+  )
+  .default(1);

@@ -78,6 +78,11 @@ async function callWithRetries(
       if (failed) throw outcome;
       return outcome;
     }
+    if (Date.now() + wait >= context.deadline) {
+      context.log(`will not retry: waiting ${(wait / 1000).toFixed(1)} s would pass the command's deadline`);
+      if (failed) throw outcome;
+      return outcome;
+    }
     context.log(`will retry in ${(wait / 1000).toFixed(1)} s`);
     try {
       await sleep(wait, context.signal);

@@ -31,7 +31,11 @@ export function toCommandResult(answer: HttpAnswer, options: ResultOptions): Com
   const { status } = answer;
   if (status >= 400) {
     const what = `HTTP ${status}${answer.statusText ? ` ${answer.statusText}` : ''} from ${options.where}`;
-    throw new CommandError(`HttpError${status}`, toErrorMessage(what, text), { httpStatus: status });
+    // The parsed upstream answer rides along, as in Python: a diagram can read the API's error body.
+    throw new CommandError(`HttpError${status}`, toErrorMessage(what, text), {
+      httpStatus: status,
+      body: toErrorBody(answer, text, options.method),
+    });
   }
   const result: CommandResult = {
     body: toResponseBody(answer, text, options.method),
@@ -64,6 +68,15 @@ function toResponseBody(answer: HttpAnswer, text: string, method: string): unkno
     return parseOrThrow('ExpatError', 'XML', answer.status, text, () => toJsonFromXml(text));
   }
   return { raw_response: text };
+}
+
+/** The body beside an HttpError: parsed when it parses, else the text, never a second error. */
+function toErrorBody(answer: HttpAnswer, text: string, method: string): unknown {
+  try {
+    return toResponseBody(answer, text, method);
+  } catch {
+    return { raw_response: text };
+  }
 }
 
 function parseOrThrow(code: string, kind: string, status: number, text: string, parse: () => unknown): unknown {

@@ -83,6 +83,8 @@ for (const [name, command] of [
     assert.match(run.error?.message ?? '', /no such thing/);
     assert.equal(run.envelope.command_response.http_status, 404);
     assert.equal(run.failure, 'command');
+    // The upstream answer rides beside the error, as in Python, so a diagram can read it.
+    assert.deepEqual(run.body, { detail: 'no such thing' });
   });
 }
 
@@ -170,6 +172,7 @@ test('a 2xx status other than 200 is reported as it is', async () => {
 test('an error status wins over a body that does not parse, so boundary events on HttpError404 still catch', async () => {
   const run = await runCommand(GetRequestV2, { url: server.url('/missing-html') });
   assert.equal(run.error?.error_code, 'HttpError404');
+  assert.equal(typeof (run.body as { raw_response?: unknown }).raw_response, 'string');
 });
 
 test('400 is the first error status; a 3xx answer that is not a redirect is a result', async () => {

@@ -32,6 +32,7 @@ before(async () => {
     '/always-500': reply(500, 'application/json', '{"error": "we_did_error"}'),
     '/head-500': reply(500, 'application/json', '{"error": "we_did_error"}'),
     '/limited': failingThenOk(1, 429, { 'retry-after': '1' }),
+    '/limited-again': reply(429, 'text/plain', 'still busy', { 'retry-after': '1' }),
     '/limited-long': reply(429, 'text/plain', 'come back tomorrow', { 'retry-after': '3600' }),
     '/limited-once': reply(429, 'text/plain', 'slow down'),
     '/post-flaky': failingThenOk(1, 502),
@@ -171,4 +172,12 @@ test('network failures are retried and end as ConnectionError when every attempt
   assert.equal(run.error?.error_code, 'ConnectionError');
   assert.equal(run.envelope.command_response.http_status, 502);
   assert.ok(run.logs.includes('attempt 2 of 2'));
+});
+
+test('a retry whose wait would pass the command deadline is not attempted: the answer comes back before it', async () => {
+  const started = Date.now();
+  const run = await runCommand(GetRequestV2, { url: server.url('/limited-again'), attempts: 3 }, { timeoutMs: 800 });
+  assert.equal(run.error?.error_code, 'HttpError429');
+  assert.ok(Date.now() - started < 700, 'did not wait for Retry-After: 1 past an 800 ms deadline');
+  assert.match(run.logs.join('\n'), /would pass the command's deadline/);
 });
