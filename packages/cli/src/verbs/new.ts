@@ -57,8 +57,9 @@ export async function newVerb(args: string[], io: Io): Promise<number> {
       ? [
           'npm install                      # from the repository root: links the new workspace',
           `add { "path": "${relative(io.cwd, dir)}" } to the references in tsconfig.json`,
-          `cd ${shown} && npm test`,
-          `connector-proxy run ${name}/Greet --param name=Ada`,
+          `(cd ${shown} && npm test)`,
+          `node --conditions=development --import tsx packages/cli/src/bin.ts run ${name}/Greet --param name=Ada`,
+          'npm run dev                      # serves it with the other connectors, reloading on save',
         ]
       : [
           `cd ${shown}`,
