@@ -10,6 +10,10 @@ export interface Io {
 
 /** The real process's {@link Io}. */
 export function processIo(): Io {
+  // A reader that stops early (`connector-proxy list | head`) is not a failure of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
