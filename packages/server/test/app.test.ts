@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommandError, createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
 import { createApp, type RequestLogEntry, statusFor } from '../src/app.js';
+import { readJson } from './json.js';
 
 const Echo = defineCommand({
   description: 'Echo the parameters and task data.',
@@ -46,7 +47,7 @@ describe('routes without an API key', () => {
     for (const path of ['/liveness', '/v1/liveness']) {
       const res = await app.request(path);
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { ok: true });
+      assert.deepEqual(await readJson(res), { ok: true });
     }
   });
 
@@ -63,7 +64,7 @@ describe('routes without an API key', () => {
     const res = await app.request('/v1/commands');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-    assert.deepEqual(await res.json(), [
+    assert.deepEqual(await readJson(res), [
       {
         id: 'test/Echo',
         parameters: [
@@ -77,7 +78,7 @@ describe('routes without an API key', () => {
   });
 
   test('GET /v1/commands?detailed=true adds descriptions, enums and secret flags', async () => {
-    const listing = await (await app.request('/v1/commands?detailed=true')).json();
+    const listing = await readJson(await app.request('/v1/commands?detailed=true'));
     assert.equal(listing[0].description, 'Echo the parameters and task data.');
     assert.equal(listing[0].parameters[2].secret, true);
     assert.deepEqual(listing[1].parameters[0].enum, ['expected', 'crash', 'legacy', 'legacy-text', 'legacy-204']);
@@ -86,7 +87,7 @@ describe('routes without an API key', () => {
   test('GET /v1/auths is an empty list while no connector declares auths', async () => {
     const res = await app.request('/v1/auths');
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), []);
+    assert.deepEqual(await readJson(res), []);
   });
 
   test('a successful command answers 200 with the version-2 envelope', async () => {
@@ -100,7 +101,7 @@ describe('routes without an API key', () => {
       spiff__task_id: 'task-uuid',
     });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), {
+    assert.deepEqual(await readJson(res), {
       command_response: {
         body: {
           text: 'hi',
@@ -125,7 +126,7 @@ describe('routes without an API key', () => {
   test('GET /v1/do runs the command too, taking parameters from the query string', async () => {
     const res = await app.request('/v1/do/test/Echo?text=from-query');
     assert.equal(res.status, 200);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.equal(envelope.command_response.body.text, 'from-query');
   });
 
@@ -133,7 +134,7 @@ describe('routes without an API key', () => {
     for (const path of ['/v1/do/nope/Echo', '/v1/do/test/Nope', '/v1/do/test/__proto__', '/v1/do/constructor/x']) {
       const res = await post(app, path, {});
       assert.equal(res.status, 404, path);
-      const envelope = await res.json();
+      const envelope = await readJson(res);
       assert.equal(envelope.error.error_code, 'command_not_found');
       assert.deepEqual(envelope.command_response, {});
     }
@@ -142,7 +143,7 @@ describe('routes without an API key', () => {
   test('malformed JSON answers 400 InvalidRequest and names the problem', async () => {
     const res = await post(app, '/v1/do/test/Echo', '{"text": ');
     assert.equal(res.status, 400);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.equal(envelope.error.error_code, 'InvalidRequest');
     assert.match(envelope.error.message, /not valid JSON/);
     assert.deepEqual(envelope.spiff__logs, []);
@@ -152,14 +153,14 @@ describe('routes without an API key', () => {
     for (const body of ['[1,2]', '"text"', '42', 'null', 'true']) {
       const res = await post(app, '/v1/do/test/Echo', body);
       assert.equal(res.status, 400, body);
-      assert.equal((await res.json()).error.error_code, 'InvalidRequest');
+      assert.equal((await readJson(res)).error.error_code, 'InvalidRequest');
     }
   });
 
   test('missing and mistyped parameters answer 400 InvalidParameters naming each one', async () => {
     const res = await post(app, '/v1/do/test/Echo', { count: 'abc' });
     assert.equal(res.status, 400);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.equal(envelope.error.error_code, 'InvalidParameters');
     assert.match(envelope.error.message, /text is required/);
     assert.match(envelope.error.message, /count must be an integer/);
@@ -168,7 +169,7 @@ describe('routes without an API key', () => {
   test('an expected failure answers 200 with its code and upstream status', async () => {
     const res = await post(app, '/v1/do/test/Fail', { kind: 'expected' });
     assert.equal(res.status, 200);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.deepEqual(envelope.error, { error_code: 'HttpError404', message: 'upstream said 404' });
     assert.equal(envelope.command_response.http_status, 404);
   });
@@ -176,14 +177,14 @@ describe('routes without an API key', () => {
   test('an unexpected throw answers 500 with the error class name as the code', async () => {
     const res = await post(app, '/v1/do/test/Fail', { kind: 'crash' });
     assert.equal(res.status, 500);
-    assert.deepEqual((await res.json()).error, { error_code: 'RangeError', message: 'out of range' });
+    assert.deepEqual((await readJson(res)).error, { error_code: 'RangeError', message: 'out of range' });
   });
 
   test('a legacy result is answered with its own status, mimetype and body, as the Python proxy does', async () => {
     const json = await post(app, '/v1/do/test/Fail', { kind: 'legacy' });
     assert.equal(json.status, 201);
     assert.match(json.headers.get('content-type') ?? '', /application\/json/);
-    assert.deepEqual(await json.json(), { hello: 'world' });
+    assert.deepEqual(await readJson(json), { hello: 'world' });
 
     const text = await post(app, '/v1/do/test/Fail', { kind: 'legacy-text' });
     assert.equal(text.status, 202);
@@ -203,20 +204,20 @@ describe('routes without an API key', () => {
     assert.equal(res.status, 200);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.match(envelope.spiff__logs.join('\n'), /ignored unknown parameters: __proto__, constructor/);
   });
 
   test('a secret parameter never appears in the logs', async () => {
     const res = await post(app, '/v1/do/test/Echo', { text: 'x', token: 's3cr3t-value' });
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.deepEqual(envelope.spiff__logs, ['echo with token ***']);
   });
 
   test('an unknown path answers a JSON 404', async () => {
     const res = await app.request('/v2/whatever');
     assert.equal(res.status, 404);
-    assert.equal((await res.json()).error, 'Not Found');
+    assert.equal((await readJson(res)).error, 'Not Found');
   });
 });
 
@@ -226,7 +227,7 @@ describe('body limit', () => {
   test('a body over the limit answers 413 with an InvalidRequest envelope', async () => {
     const res = await post(app, '/v1/do/test/Echo', { text: 'x'.repeat(2048) });
     assert.equal(res.status, 413);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.equal(envelope.error.error_code, 'InvalidRequest');
     assert.match(envelope.error.message, /larger than 1024 bytes/);
   });
@@ -258,11 +259,16 @@ describe('API key', () => {
   const key = { 'Spiff-Connector-Proxy-Api-Key': 'the-key' };
 
   test('the protected routes answer 401 {"error": "Unauthorized"} without the key or with a wrong one', async () => {
-    for (const headers of [{}, { 'Spiff-Connector-Proxy-Api-Key': 'wrong' }, { 'Spiff-Connector-Proxy-Api-Key': '' }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'Spiff-Connector-Proxy-Api-Key': 'wrong' },
+      { 'Spiff-Connector-Proxy-Api-Key': '' },
+    ];
+    for (const headers of attempts) {
       for (const path of ['/v1/commands', '/v1/auths']) {
         const res = await app.request(path, { headers });
         assert.equal(res.status, 401, path);
-        assert.deepEqual(await res.json(), { error: 'Unauthorized' });
+        assert.deepEqual(await readJson(res), { error: 'Unauthorized' });
       }
       const res = await post(app, '/v1/do/test/Echo', { text: 'x' }, headers);
       assert.equal(res.status, 401);
@@ -336,9 +342,9 @@ describe('registry swapping', () => {
     const Other = defineCommand({ params: {}, run: () => ({ body: 'other' }) });
     let current = registry;
     const app = createApp(() => current);
-    assert.equal((await (await app.request('/v1/commands')).json()).length, 2);
+    assert.equal((await readJson(await app.request('/v1/commands'))).length, 2);
     current = createRegistry([defineConnector({ name: 'other', commands: { Other } })]);
-    const listing = await (await app.request('/v1/commands')).json();
+    const listing = await readJson(await app.request('/v1/commands'));
     assert.deepEqual(
       listing.map((e: { id: string }) => e.id),
       ['other/Other'],

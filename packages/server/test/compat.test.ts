@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { WireCommandEntry } from '@connector-proxy/core';
 import { createApp } from '../src/app.js';
 import { loadConnectors } from '../src/load.js';
+import { readJson } from './json.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** GET /v1/commands of the Python reference proxy, kept in the steering repository's shared/ folder. */
@@ -22,7 +23,7 @@ test('every command of the Python reference listing is listed with the same para
   }
   const { registry } = await loadConnectors({ root: repo });
   const app = createApp(registry);
-  const listing: WireCommandEntry[] = await (await app.request('/v1/commands')).json();
+  const listing: WireCommandEntry[] = await readJson(await app.request('/v1/commands'));
   const byId = new Map(listing.map((entry) => [entry.id, entry]));
   assert.ok(fixture.commands.length >= 10);
   for (const reference of fixture.commands) {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
 import { type Config, readConfig } from '../src/config.js';
 import { startServer } from '../src/serve.js';
+import { readJson } from './json.js';
 
 const Slow = defineCommand({
   params: { ms: param.int() },
@@ -49,7 +50,7 @@ test('a SpiffArena backend request, headers and reserved keys included, is answe
       }),
     });
     assert.equal(res.status, 200);
-    const envelope = await res.json();
+    const envelope = await readJson(res);
     assert.equal(envelope.command_response_version, 2);
     assert.equal(envelope.error, null);
     assert.deepEqual(envelope.spiff__logs, []);
@@ -81,7 +82,7 @@ test('shutdown lets a request in flight finish before the server closes', async 
   const closed = server.close();
   const res = await inFlight;
   assert.equal(res.status, 200);
-  assert.deepEqual((await res.json()).command_response.body, { slept: 300 });
+  assert.deepEqual((await readJson(res)).command_response.body, { slept: 300 });
   await closed;
   await assert.rejects(fetch(`${server.url}/liveness`));
 });
@@ -122,7 +123,7 @@ test('a body far over the limit is refused with 413 and the server keeps serving
       duplex: 'half',
     } as RequestInit);
     const status = refused.status;
-    assert.equal((await refused.json()).error.error_code, 'InvalidRequest');
+    assert.equal((await readJson(refused)).error.error_code, 'InvalidRequest');
     assert.equal(status, 413);
     const res = await fetch(`${server.url}/v1/do/test/Whoami`, {
       method: 'POST',
