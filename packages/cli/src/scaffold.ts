@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPlainObject } from '@connector-proxy/core';
 
@@ -12,6 +12,14 @@ const TOOL_VERSIONS = { typescript: '~5.9.3', '@types/node': '^20.19.0' } as con
 /** How the new package fits in: a workspace of this monorepo, or a package of its own. */
 export type Flavour = 'workspace' | 'standalone';
 
+/** The checkout of this repository that a CLI run from its sources belongs to. */
+export interface Checkout {
+  /** packages/core, an absolute path. */
+  core: string;
+  /** packages/cli, an absolute path. */
+  cli: string;
+}
+
 /** What {@link scaffoldConnector} needs. */
 export interface ScaffoldOptions {
   /** The connector's name, as in `<name>/<Command>`. */
@@ -19,17 +27,19 @@ export interface ScaffoldOptions {
   /** The folder to create (`.../connector-<name>`); must not exist. */
   dir: string;
   flavour: Flavour;
+  /** For a standalone package: depend on this checkout's core and CLI with `file:` links, not on npm. */
+  link?: Checkout | undefined;
 }
 
 /** Writes a new connector package; returns the files written, relative to its folder. */
-export function scaffoldConnector({ name, dir, flavour }: ScaffoldOptions): string[] {
+export function scaffoldConnector({ name, dir, flavour, link }: ScaffoldOptions): string[] {
   const written: string[] = [];
   const write = (path: string, text: string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text, { flag: 'wx' });
     written.push(path);
   };
-  write('package.json', `${JSON.stringify(packageJson(name, flavour), null, 2)}\n`);
+  write('package.json', `${JSON.stringify(packageJson(name, flavour, link), null, 2)}\n`);
   write('tsconfig.json', `${JSON.stringify(tsconfigJson(flavour), null, 2)}\n`);
   for (const path of listFiles(TEMPLATE_DIR)) {
     const text = readFileSync(join(TEMPLATE_DIR, path), 'utf8').replaceAll('{{name}}', name);
@@ -49,7 +59,23 @@ export function flavourOf(parent: string): Flavour {
     : 'standalone';
 }
 
-function packageJson(name: string, flavour: Flavour): Record<string, unknown> {
+/**
+ * The checkout this CLI runs from (packages/cli beside packages/core), or undefined when it is an
+ * installed package: our packages are not on npm yet, so a new connector can link to a checkout.
+ */
+export function findCheckout(cliDir = fileURLToPath(new URL('..', import.meta.url))): Checkout | undefined {
+  const cli = realpathSync(cliDir);
+  const core = join(dirname(cli), 'core');
+  if (cli.split(sep).includes('node_modules')) return undefined;
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(join(core, 'package.json'), 'utf8'));
+    return isPlainObject(manifest) && manifest.name === '@connector-proxy/core' ? { core, cli } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function packageJson(name: string, flavour: Flavour, link: Checkout | undefined): Record<string, unknown> {
   const versions = ownVersions();
   const common = {
     name: `connector-${name}`,
@@ -78,9 +104,9 @@ function packageJson(name: string, flavour: Flavour): Record<string, unknown> {
       dev: 'connector-proxy dev',
       prepublishOnly: 'npm run build && npm test',
     },
-    dependencies: { '@connector-proxy/core': `^${versions.core}` },
+    dependencies: { '@connector-proxy/core': link ? `file:${link.core}` : `^${versions.core}` },
     devDependencies: {
-      '@connector-proxy/cli': `^${versions.cli}`,
+      '@connector-proxy/cli': link ? `file:${link.cli}` : `^${versions.cli}`,
       '@types/node': TOOL_VERSIONS['@types/node'],
       tsx: versions.tsx,
       typescript: TOOL_VERSIONS.typescript,
@@ -116,6 +142,17 @@ function tsconfigJson(flavour: Flavour): Record<string, unknown> {
     },
     include: ['src'],
   };
+}
+
+/** What to tell the author of a package made with {@link Checkout} links: they are not for publishing. */
+export function linkNote(link: Checkout): string {
+  const { core, cli } = ownVersions();
+  return `Note: @connector-proxy/core and @connector-proxy/cli are not on npm yet, so package.json links
+them to this checkout (file:${link.core}, file:${link.cli}); keep the checkout there and
+run npm install in it first. Before publishing, replace the links with version ranges
+("@connector-proxy/core": "^${core}", "@connector-proxy/cli": "^${cli}"), or the package will not install
+anywhere else. "new --registry" writes those ranges from the start.
+`;
 }
 
 /** This CLI's version and the versions it depends on, so a new connector matches it. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { main } from '../src/main.js';
+import { findCheckout } from '../src/scaffold.js';
 import { createFakeIo } from './fake-io.js';
 import { makeTemp, REPO, removeTemps } from './fixtures.js';
 
@@ -18,7 +19,7 @@ function externalProject(): string {
   return dir;
 }
 
-test('new creates a standalone connector package whose own test passes', async () => {
+test('new creates a standalone connector package, linked to this checkout, whose own test passes', async () => {
   const cwd = externalProject();
   const io = createFakeIo({ cwd });
   assert.equal(await main(['new', 'weather'], io), 0);
@@ -44,8 +45,10 @@ test('new creates a standalone connector package whose own test passes', async (
     default: './dist/index.js',
   });
   assert.equal(manifest.scripts.test, 'node --conditions=development --import tsx --test test/*.test.ts');
-  assert.match(manifest.dependencies['@connector-proxy/core'], /^\^\d/);
-  assert.ok(manifest.devDependencies.tsx && manifest.devDependencies.typescript);
+  assert.equal(manifest.dependencies['@connector-proxy/core'], `file:${join(REPO, 'packages/core')}`);
+  assert.equal(manifest.devDependencies['@connector-proxy/cli'], `file:${join(REPO, 'packages/cli')}`);
+  assert.match(manifest.devDependencies.tsx, /^\^\d/);
+  assert.match(manifest.devDependencies.typescript, /^~\d/);
   assert.match(readFileSync(join(dir, 'src/index.ts'), 'utf8'), /name: 'weather'/);
   assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), /^# connector-weather\n/);
   for (const file of ['README.md', 'src/index.ts', 'src/commands/index.ts', 'test/greet.test.ts']) {
@@ -53,11 +56,82 @@ test('new creates a standalone connector package whose own test passes', async (
   }
   assert.match(io.out(), /Created connector-weather in connector-weather:/);
   assert.match(io.out(), /npx connector-proxy run weather\/Greet --param name=Ada/);
+  assert.match(io.out(), /not on npm yet, so package.json links\nthem to this checkout/);
+  assert.match(io.out(), /"@connector-proxy\/core": "\^0\.1\.0"/);
 
   // Without NODE_TEST_CONTEXT the child runner reports in TAP rather than to this runner.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const { stdout } = await exec('npm', ['test', '--silent'], { cwd: dir, env });
   assert.match(stdout, /# pass 5\n# fail 0/);
+});
+
+test('new --registry writes version ranges from npm, and says nothing of links', async () => {
+  const cwd = makeTemp();
+  const io = createFakeIo({ cwd });
+  assert.equal(await main(['new', 'weather', '--registry'], io), 0);
+  const manifest = JSON.parse(readFileSync(join(cwd, 'connector-weather/package.json'), 'utf8'));
+  assert.match(manifest.dependencies['@connector-proxy/core'], /^\^\d+\.\d+\.\d+$/);
+  assert.match(manifest.devDependencies['@connector-proxy/cli'], /^\^\d+\.\d+\.\d+$/);
+  assert.doesNotMatch(io.out(), /file:|Note:/);
+});
+
+test('findCheckout finds packages/core beside the CLI, and nothing for a CLI installed in node_modules', () => {
+  assert.deepEqual(findCheckout(join(REPO, 'packages/cli')), {
+    core: join(REPO, 'packages/core'),
+    cli: join(REPO, 'packages/cli'),
+  });
+  const installed = makeTemp();
+  mkdirSync(join(installed, 'node_modules/@connector-proxy/cli'), { recursive: true });
+  mkdirSync(join(installed, 'node_modules/@connector-proxy/core'));
+  writeFileSync(join(installed, 'node_modules/@connector-proxy/core/package.json'), '{"name":"@connector-proxy/core"}');
+  assert.equal(findCheckout(join(installed, 'node_modules/@connector-proxy/cli')), undefined);
+  assert.equal(findCheckout(makeTemp()), undefined);
+});
+
+test('--link and --registry together are a usage error; either one for a workspace is refused', async () => {
+  const both = createFakeIo({ cwd: makeTemp() });
+  assert.equal(await main(['new', 'crm', '--link', '--registry'], both), 2);
+  assert.match(both.err(), /choose --link or --registry, not both/);
+  const cwd = makeTemp();
+  mkdirSync(join(cwd, 'connectors'));
+  mkdirSync(join(cwd, 'packages/core'), { recursive: true });
+  writeFileSync(join(cwd, 'packages/core/package.json'), '{}');
+  writeFileSync(join(cwd, 'tsconfig.base.json'), '{}');
+  const io = createFakeIo({ cwd });
+  assert.equal(await main(['new', 'crm', '--link'], io), 1);
+  assert.match(io.err(), /for a package of its own/);
+  assert.equal(existsSync(join(cwd, 'connectors/connector-crm')), false);
+});
+
+test("the bin runs from this checkout's sources without a build, inside a linked connector", async () => {
+  const cwd = externalProject();
+  assert.equal(await main(['new', 'linked'], createFakeIo({ cwd })), 0);
+  const bin = join(REPO, 'packages/cli/bin/connector-proxy.js');
+  const { stdout } = await exec(process.execPath, [bin, 'run', 'linked/Greet', '--param', 'name=Ada'], {
+    cwd: join(cwd, 'connector-linked'),
+  });
+  assert.match(stdout, /^ok linked\/Greet\n/);
+  assert.match(stdout, /"message": "Hello, Ada!"/);
+});
+
+test("a linked connector installs from npm's cache alone and passes its test with the installed bin", async (t) => {
+  const cwd = makeTemp();
+  assert.equal(await main(['new', 'offline', '--dir', cwd], createFakeIo({ cwd })), 0);
+  const dir = join(cwd, 'connector-offline');
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  try {
+    await exec('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, env });
+  } catch (error) {
+    if (/ENOTCACHED/.test(String((error as { stderr?: unknown }).stderr))) {
+      t.skip("tsx, typescript or @types/node is not in npm's cache");
+      return;
+    }
+    throw error;
+  }
+  const { stdout } = await exec('npm', ['test', '--silent'], { cwd: dir, env });
+  assert.match(stdout, /# pass 5\n# fail 0/);
+  const list = await exec('npx', ['--no-install', 'connector-proxy', 'list'], { cwd: dir, env });
+  assert.match(list.stdout, /^offline\/Greet\s/m);
 });
 
 test("the new connector type-checks with its own tsconfig against core's published types", async (t) => {
@@ -110,6 +184,7 @@ test("in a checkout of this monorepo the new package is a workspace that extends
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   assert.match(manifest.dependencies['@connector-proxy/core'], /^\d/);
   assert.equal(manifest.devDependencies, undefined);
+  assert.match(io.out(), /npm run cli -- run billing\/Greet --param name=Ada/);
   assert.match(io.out(), /to the references in tsconfig.json/);
 });
 
