@@ -147,11 +147,12 @@ function tsconfigJson(flavour: Flavour): Record<string, unknown> {
 /** What to tell the author of a package made with {@link Checkout} links: they are not for publishing. */
 export function linkNote(link: Checkout): string {
   const { core, cli } = ownVersions();
-  return `Note: @connector-proxy/core and @connector-proxy/cli are not on npm yet, so package.json links
-them to this checkout (file:${link.core}, file:${link.cli}); keep the checkout there and
-run npm install in it first. Before publishing, replace the links with version ranges
-("@connector-proxy/core": "^${core}", "@connector-proxy/cli": "^${cli}"), or the package will not install
-anywhere else. "new --registry" writes those ranges from the start.
+  return `Note: @connector-proxy/core and @connector-proxy/cli are not on npm yet, so package.json
+links them to this checkout, which must stay where it is (npm install and npm run build there):
+  "@connector-proxy/core": "file:${link.core}"
+  "@connector-proxy/cli": "file:${link.cli}"
+Before publishing, change them to "^${core}" and "^${cli}", or the package will not install
+anywhere else ("new --registry" writes those ranges from the start).
 `;
 }
 

@@ -56,8 +56,8 @@ test('new creates a standalone connector package, linked to this checkout, whose
   }
   assert.match(io.out(), /Created connector-weather in connector-weather:/);
   assert.match(io.out(), /npx connector-proxy run weather\/Greet --param name=Ada/);
-  assert.match(io.out(), /not on npm yet, so package.json links\nthem to this checkout/);
-  assert.match(io.out(), /"@connector-proxy\/core": "\^0\.1\.0"/);
+  assert.match(io.out(), /not on npm yet, so package.json\nlinks them to this checkout/);
+  assert.match(io.out(), /Before publishing, change them to "\^0\.1\.0" and "\^0\.1\.0"/);
 
   // Without NODE_TEST_CONTEXT the child runner reports in TAP rather than to this runner.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
