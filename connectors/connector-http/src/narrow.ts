@@ -22,10 +22,28 @@ export function toHeaderEntries(value: unknown): [string, string][] {
     if (raw === null) continue;
     const text = toScalarText(raw);
     if (text === undefined) throw invalidParameter(`headers.${name} must be text, got ${kindOf(raw)}`);
-    if (/[\r\n\0]/.test(text)) throw invalidParameter(`headers.${name} must not contain line breaks`);
+    const problem = toHeaderValueProblem(text);
+    if (problem) throw invalidParameter(`headers.${name} ${problem}`);
     entries.push([name, text]);
   }
   return entries;
+}
+
+/**
+ * What HTTP cannot carry in a header value, which would otherwise fail deep in the HTTP client:
+ * line breaks (header injection), other control characters, and characters above U+00FF (a
+ * header is Latin-1 on the wire; Python's `requests` fails there with UnicodeEncodeError).
+ */
+function toHeaderValueProblem(text: string): string | undefined {
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code === 0x0a || code === 0x0d) return 'must not contain line breaks';
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return 'must not contain control characters';
+    if (code > 0xff) {
+      return 'must contain only Latin-1 characters (U+0000 to U+00FF); encode other text, for example percent-encoded';
+    }
+  }
+  return undefined;
 }
 
 /**

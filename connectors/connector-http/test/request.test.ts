@@ -74,6 +74,22 @@ test('headers are sent as given and a header that is not an object of text is In
   assert.doesNotMatch(injected.error?.message ?? '', /X-B: b/);
 });
 
+test('a header value outside Latin-1 or with control characters is InvalidParameters 400, never a crash', async () => {
+  const before = server.seen.length;
+  for (const value of ['smile \u263a', 'bell \u0007', 'Zo\u00eb \u6771']) {
+    const run = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'X-Uni': value } });
+    assert.equal(run.error?.error_code, 'InvalidParameters', JSON.stringify(value));
+    assert.equal(run.envelope.command_response.http_status, 400);
+    assert.match(run.error?.message ?? '', /headers\.X-Uni/);
+    assert.doesNotMatch(run.error?.message ?? '', /smile|bell|Zo/);
+  }
+  assert.equal(server.seen.length, before);
+  // Latin-1 itself is fine: it is what HTTP headers carry.
+  const latin1 = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'X-Uni': 'caf\u00e9\tok' } });
+  assert.equal(latin1.error, null);
+  assert.equal(seenBody(latin1.body).headers['x-uni'], 'caf\u00e9\tok');
+});
+
 test('headers the HTTP client manages are ignored with a log line instead of failing the call', async () => {
   const run = await runCommand(GetRequestV2, { url: server.url('/echo'), headers: { 'Transfer-Encoding': 'chunked' } });
   assert.equal(run.error, null);
