@@ -47,7 +47,7 @@ export async function sendRequest(call: HttpCall, context: CommandContext): Prom
       ? { username: call.username, password: call.password }
       : urlAuth;
   if (auth) {
-    headers.set('authorization', `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`);
+    headers.set('authorization', toBasicAuth(auth.username, auth.password));
     context.log('will use basic auth');
   }
   const where = `${call.method} ${toLoggableUrl(url)}`;
@@ -134,7 +134,7 @@ function toTarget(
     throw invalidParameter('url must start with http:// or https://');
   let urlAuth: { username: string; password: string } | undefined;
   if (url.username !== '' || url.password !== '') {
-    urlAuth = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    urlAuth = { username: toUnquoted(url.username), password: toUnquoted(url.password) };
     url.username = '';
     url.password = '';
   }
@@ -158,6 +158,26 @@ function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
   // "in any case": Headers compares names case-insensitively.
   if (call.body && !headers.has('content-type')) headers.set('content-type', call.body.contentType);
   return headers;
+}
+
+/**
+ * The Basic credentials header as `requests` writes it: `user:password` in Latin-1 when every
+ * character fits (so a server sees the same bytes as from the Python connector), else UTF-8
+ * (where Python fails with UnicodeEncodeError).
+ */
+export function toBasicAuth(username: string, password: string): string {
+  const pair = `${username}:${password}`;
+  const fitsLatin1 = [...pair].every((char) => (char.codePointAt(0) ?? 0) <= 0xff);
+  return `Basic ${Buffer.from(pair, fitsLatin1 ? 'latin1' : 'utf8').toString('base64')}`;
+}
+
+/** Percent-decodes as Python's `unquote`: a malformed escape stays as it is instead of failing. */
+function toUnquoted(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The URL without credentials, query or fragment, which may carry secrets. */

@@ -23,6 +23,12 @@ let server: TestServer;
 before(async () => {
   server = await startServer({
     '/echo': echo,
+    // Decodes Basic credentials as a server does: base64, then the bytes as Latin-1 and as UTF-8.
+    '/whoami': (seen, response) => {
+      const bytes = Buffer.from((seen.headers.authorization ?? '').replace(/^Basic /, ''), 'base64');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ latin1: bytes.toString('latin1'), utf8: bytes.toString('utf8') }));
+    },
     '/moved': redirectTo(301, '/echo'),
     '/found': redirectTo(302, '/echo?from=found'),
     '/temporary': redirectTo(307, '/echo'),
@@ -107,6 +113,27 @@ test('basic auth is sent only when both user name and password are given', async
   assert.equal(seenBody(userOnly.body).headers.authorization, undefined);
   const passwordOnly = await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_password: 'lovelace' });
   assert.equal(seenBody(passwordOnly.body).headers.authorization, undefined);
+});
+
+test('basic auth is encoded as Latin-1 when it can be, as requests does, and as UTF-8 otherwise', async () => {
+  const latin1 = await runCommand(GetRequestV2, {
+    url: server.url('/whoami'),
+    basic_auth_username: 'j\u00e9',
+    basic_auth_password: 'p\u00e4',
+  });
+  assert.equal((latin1.body as { latin1: string }).latin1, 'j\u00e9:p\u00e4');
+  const inUrl = await runCommand(GetRequest, {
+    url: server.url('/whoami').replace('http://', 'http://j%C3%A9:p%C3%A4@'),
+  });
+  assert.equal((inUrl.body as { latin1: string }).latin1, 'j\u00e9:p\u00e4');
+  const malformed = await runCommand(GetRequest, { url: server.url('/whoami').replace('http://', 'http://a%zz:b@') });
+  assert.equal((malformed.body as { latin1: string }).latin1, 'a%zz:b');
+  const wider = await runCommand(GetRequestV2, {
+    url: server.url('/whoami'),
+    basic_auth_username: 'j\u00e9',
+    basic_auth_password: 'p\u00e4\u263a',
+  });
+  assert.equal((wider.body as { utf8: string }).utf8, 'j\u00e9:p\u00e4\u263a');
 });
 
 test('user:password in the URL is used as basic auth, as requests does', async () => {
