@@ -89,10 +89,31 @@ function parseOrThrow(code: string, kind: string, status: number, text: string, 
   }
 }
 
-/** Decodes the body with the charset the Content-Type names, UTF-8 otherwise (a BOM is dropped). */
+/**
+ * Decodes the body: with the charset the Content-Type names, else the one a byte order mark
+ * shows, else the `encoding` of an XML declaration (legacy and SOAP services often name it
+ * only there), else UTF-8. A BOM is dropped.
+ */
 function toText(answer: HttpAnswer): string {
   const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(answer.headers.get('content-type') ?? '')?.[1];
-  return toDecoder(charset).decode(answer.bytes);
+  const label = charset ?? toBomEncoding(answer.bytes) ?? toXmlDeclaredEncoding(answer.bytes);
+  return toDecoder(label).decode(answer.bytes);
+}
+
+function toBomEncoding(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+const XML_DECLARATION = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/;
+
+/** The encoding an XML declaration names; read as single bytes, so a UTF-16/32 claim cannot be true. */
+function toXmlDeclaredEncoding(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 256)).toString('latin1');
+  const encoding = XML_DECLARATION.exec(head)?.[1];
+  return encoding === undefined || /^utf-?(16|32)/i.test(encoding) ? undefined : encoding;
 }
 
 function toDecoder(charset: string | undefined) {

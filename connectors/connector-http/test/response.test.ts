@@ -28,6 +28,9 @@ const XML_JSON = {
   },
 };
 
+const declaration = (encoding: string) => `<?xml version="1.0" encoding="${encoding}"?>`;
+const latin1Xml = (encoding: string) => Buffer.from(`${declaration(encoding)}<r>café</r>`, 'latin1');
+
 let server: TestServer;
 
 before(async () => {
@@ -53,6 +56,10 @@ before(async () => {
     '/not-modified': reply(304, undefined, ''),
     '/teapot': reply(418, 'text/plain', 'short and stout'),
     '/huge-error': reply(500, 'text/plain', 'x'.repeat(EXCERPT_LENGTH * 3)),
+    '/xml-latin1': reply(200, 'application/xml', latin1Xml('ISO-8859-1')),
+    '/xml-charset-wins': reply(200, 'text/xml; charset=utf-8', `${declaration('ISO-8859-1')}<r>café</r>`),
+    '/xml-bom-wins': reply(200, 'application/xml', `\ufeff${declaration('ISO-8859-1')}<r>café</r>`),
+    '/xml-utf16': reply(200, 'application/xml', Buffer.from(`\ufeff${declaration('UTF-16')}<r>café</r>`, 'utf16le')),
     '/head-json': reply(200, 'application/json', '{"would": "be the GET body"}'),
   });
 });
@@ -106,6 +113,19 @@ test('plain text comes back as raw_response, decoded as UTF-8', async () => {
 test('the charset named in Content-Type is used to decode the body', async () => {
   const run = await runCommand(GetRequestV2, { url: server.url('/latin1') });
   assert.deepEqual(run.body, { raw_response: 'café' });
+});
+
+test('XML without a charset in Content-Type is decoded with the encoding its declaration names', async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/xml-latin1') });
+  assert.equal(run.error, null);
+  assert.deepEqual(run.body, { r: 'café' });
+});
+
+test('the Content-Type charset, then a byte order mark, win over the XML declaration', async () => {
+  for (const path of ['/xml-charset-wins', '/xml-bom-wins', '/xml-utf16']) {
+    const run = await runCommand(GetRequestV2, { url: server.url(path) });
+    assert.deepEqual(run.body, { r: 'café' }, path);
+  }
 });
 
 test('HTML is returned as raw_response, never parsed as XML', async () => {
