@@ -85,7 +85,12 @@ function parseOrThrow(code: string, kind: string, status: number, text: string, 
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const what = `the response claims to be ${kind} but is not well-formed ${kind} (${reason})`;
-    throw new CommandError(code, toErrorMessage(what, text), { httpStatus: status, cause: error });
+    // The raw answer rides along, as in Python, so a boundary event can still read what came back.
+    throw new CommandError(code, toErrorMessage(what, text), {
+      httpStatus: status,
+      body: { raw_response: text },
+      cause: error,
+    });
   }
 }
 

@@ -183,6 +183,22 @@ test('a body that claims XML but is not well-formed is an ExpatError', async () 
   assert.match(run.error?.message ?? '', /<a><b><\/a>/);
 });
 
+test('a parse failure carries the raw answer as the body beside the error, as in Python', async () => {
+  for (const [command, path, text] of [
+    [GetRequestV2, '/bad-json', '{"unterminated": '],
+    [GetRequest, '/bad-xml', '<a><b></a>'],
+    [GetRequestV2, '/empty-json', ''],
+  ] as const) {
+    const run = await runCommand(command, { url: server.url(path) });
+    assert.notEqual(run.error, null, path);
+    assert.deepEqual(run.envelope.command_response, {
+      body: { raw_response: text },
+      mimetype: 'application/json',
+      http_status: 200,
+    });
+  }
+});
+
 test('a 2xx status other than 200 is reported as it is', async () => {
   const run = await runCommand(GetRequest, { url: server.url('/created') });
   assert.equal(run.error, null);
