@@ -1,4 +1,5 @@
 import { CommandError, type CommandResult } from '@connector-proxy/core';
+import { readPythonJson } from './python-json.js';
 import { toJsonFromXml } from './xml.js';
 
 /** What came back from one HTTP call, body fully read. */
@@ -62,7 +63,7 @@ function toResponseBody(answer: HttpAnswer, text: string, method: string): unkno
   // A substring test, as Python's: "application/json; charset=utf-8" counts, "application/problem+json" does not.
   const contentType = (answer.headers.get('content-type') ?? '').toLowerCase();
   if (contentType.includes('application/json')) {
-    return parseOrThrow('JSONDecodeError', 'JSON', answer.status, text, () => JSON.parse(text));
+    return parseOrThrow('JSONDecodeError', 'JSON', answer.status, text, () => readPythonJson(text));
   }
   if (contentType.includes('application/xml') || contentType.includes('text/xml')) {
     return parseOrThrow('ExpatError', 'XML', answer.status, text, () => toJsonFromXml(text));

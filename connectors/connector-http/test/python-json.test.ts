@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toPythonJson } from '../src/python-json.js';
+import { readPythonJson, toPythonJson } from '../src/python-json.js';
 
 test("JSON is written with Python's separators", () => {
   assert.equal(toPythonJson({ a: 1, b: [true, null, 'x'], c: {} }), '{"a": 1, "b": [true, null, "x"], "c": {}}');
@@ -18,4 +18,29 @@ test('quotes, backslashes and control characters are escaped', () => {
 test('what JSON.parse reads back is the value written', () => {
   const value = { text: 'Zoë "quoted"', n: -1.5, list: [[], {}, 'é'] };
   assert.deepEqual(JSON.parse(toPythonJson(value)), value);
+});
+
+test("floats are written as Python's repr writes them: -0.0, and exponents below 1e-4 with two digits", () => {
+  const numbers = [-0, 0, 0.0001, 0.00012, 9.99e-5, 1e-5, 1.5e-7, 1e-100, -2.5e-6, 1e21, 0.30000000000000004];
+  assert.equal(
+    toPythonJson(numbers),
+    '[-0.0, 0, 0.0001, 0.00012, 9.99e-05, 1e-05, 1.5e-07, 1e-100, -2.5e-06, 1e+21, 0.30000000000000004]',
+  );
+});
+
+test('integral numbers are written as integers, since parsed JSON no longer tells 1.0 from 1', () => {
+  assert.equal(toPythonJson([1.0, 1e15, 2 ** 53]), '[1, 1000000000000000, 9007199254740992]');
+});
+
+test("NaN and Infinity literals, which Python's json accepts, are read as null; strings are left alone", () => {
+  assert.deepEqual(readPythonJson('{"a": NaN, "b": [Infinity, -Infinity], "s": "NaN \\" Infinity"}'), {
+    a: null,
+    b: [null, null],
+    s: 'NaN " Infinity',
+  });
+});
+
+test("JSON that is malformed for Python too fails with the strict parser's error", () => {
+  assert.throws(() => readPythonJson('{"a": NaNa}'), /Unexpected token 'N'/);
+  assert.throws(() => readPythonJson('[NaN, '), /JSON/);
 });

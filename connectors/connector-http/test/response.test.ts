@@ -60,6 +60,7 @@ before(async () => {
     '/xml-charset-wins': reply(200, 'text/xml; charset=utf-8', `${declaration('ISO-8859-1')}<r>café</r>`),
     '/xml-bom-wins': reply(200, 'application/xml', `\ufeff${declaration('ISO-8859-1')}<r>café</r>`),
     '/xml-utf16': reply(200, 'application/xml', Buffer.from(`\ufeff${declaration('UTF-16')}<r>café</r>`, 'utf16le')),
+    '/json-nan': reply(200, 'application/json', '{"a": NaN, "b": [Infinity, -Infinity], "n": 1}'),
     '/head-json': reply(200, 'application/json', '{"would": "be the GET body"}'),
   });
 });
@@ -168,6 +169,12 @@ test('HEAD on a JSON resource succeeds with an empty raw_response', async () => 
     assert.equal(run.envelope.command_response.http_status, 200);
   }
   assert.ok(server.seenAt('/head-json').every((seen) => seen.method === 'HEAD'));
+});
+
+test("NaN and Infinity in a JSON answer are accepted as Python's json accepts them, as null", async () => {
+  const run = await runCommand(GetRequestV2, { url: server.url('/json-nan') });
+  assert.equal(run.error, null);
+  assert.deepEqual(run.body, { a: null, b: [null, null], n: 1 });
 });
 
 test('a body that claims JSON but does not parse is a JSONDecodeError quoting the body', async () => {
