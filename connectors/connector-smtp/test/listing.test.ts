@@ -7,7 +7,7 @@ import smtp from '../src/index.js';
 import { SendEmail } from './support.js';
 
 const reference = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/reference-commands.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/python-reference/reference-commands.json', import.meta.url), 'utf8'),
 );
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 /** A row `| \`Code\` | status | ...` of the README's error table, however it is padded. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { defineCommand, describeCommand, param, type WireCommandEntry } from '@connector-proxy/core';
 
 const reference: { commands: WireCommandEntry[] } = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/reference-commands.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/python-reference/reference-commands.json', import.meta.url), 'utf8'),
 );
 
 const ok = () => ({ body: null });
