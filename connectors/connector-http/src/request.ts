@@ -1,8 +1,10 @@
 import { type CommandContext, CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
 import type { RequestBody } from './body.js';
 import { invalidParameter, toHeaderEntries, toPairs } from './narrow.js';
+import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
+import { sendOnce, type WireRequest } from './transport.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,7 +25,17 @@ export interface HttpCall {
 /** Network failures and timeouts get a 5xx status, so SpiffArena's retry policy may try again. */
 export const NETWORK_FAILURE_STATUS = 502;
 
-// Headers the HTTP client computes itself (undici refuses some of them outright).
+/** The User-Agent sent unless the caller sets one. */
+export const DEFAULT_USER_AGENT = 'spiffworkflow-connector-proxy (connector-http)';
+
+// What requests sends by default, with our own User-Agent; the caller's headers win.
+const DEFAULT_HEADERS: readonly [string, string][] = [
+  ['user-agent', DEFAULT_USER_AGENT],
+  ['accept-encoding', 'gzip, deflate'],
+  ['accept', '*/*'],
+];
+
+// Headers the HTTP client computes itself.
 const MANAGED_HEADERS = new Set([
   'connection',
   'content-length',
@@ -52,21 +64,20 @@ export async function sendRequest(call: HttpCall, context: CommandContext): Prom
   }
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
-  const init: RequestInit = { method: call.method, headers, body: call.body?.text, redirect: 'follow' };
-  const answer = await callWithRetries(call.attempts, url, init, where, context);
+  const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
+  const answer = await callWithRetries(call.attempts, request, where, context);
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
 }
 
 async function callWithRetries(
   attempts: number,
-  url: URL,
-  init: RequestInit,
+  request: WireRequest,
   where: string,
   context: CommandContext,
 ): Promise<HttpAnswer> {
   for (let attempt = 1; ; attempt += 1) {
     context.log(`attempt ${attempt} of ${attempts}`);
-    const outcome = await callOnce(url, init, where, context);
+    const outcome = await callOnce(request, where, context);
     const failed = outcome instanceof CommandError;
     if (attempt >= attempts || (!failed && !isRetryableStatus(outcome.status))) {
       if (failed) throw outcome;
@@ -92,25 +103,26 @@ async function callWithRetries(
   }
 }
 
-/** One attempt: the answer with its body read, or the network failure as a CommandError. */
-async function callOnce(url: URL, init: RequestInit, where: string, context: CommandContext) {
+/** One attempt, redirects included: the answer with its body read, or the network failure as a CommandError. */
+async function callOnce(request: WireRequest, where: string, context: CommandContext) {
+  const send = (next: WireRequest) => sendOnce(next, context.signal);
   try {
-    const response = await fetch(url, { ...init, signal: context.signal });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (response.redirected) context.log(`was redirected to ${toLoggableUrl(new URL(response.url))}`);
-    context.log(`did call ${where}: status ${response.status}`);
-    const answer: HttpAnswer = {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      bytes,
-    };
+    // As requests.head(): a HEAD answers with the redirect itself, never follows it.
+    const answer =
+      request.method === 'HEAD'
+        ? await send(request)
+        : await sendFollowingRedirects(request, {
+            send,
+            onRedirect: (target, status) =>
+              context.log(`was redirected to ${toLoggableUrl(target)} (status ${status})`),
+          });
+    context.log(`did call ${where}: status ${answer.status}`);
     return answer;
   } catch (error) {
     if (context.signal.aborted) throw toDeadlineError();
     const detail = describeFailure(error);
     // Named as Python's requests names these failures.
-    const code = detail.includes('redirect count exceeded') ? 'TooManyRedirects' : 'ConnectionError';
+    const code = error instanceof TooManyRedirectsError ? 'TooManyRedirects' : 'ConnectionError';
     context.log(`did call ${where}: ${code} (${detail})`);
     return new CommandError(code, toErrorMessage(`${detail} (${where})`), {
       httpStatus: NETWORK_FAILURE_STATUS,
@@ -146,6 +158,7 @@ function toTarget(
   return { url, urlAuth };
 }
 
+/** The headers of the first request: the caller's, then the defaults they left out, then Content-Length. */
 function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
   const headers = new Headers();
   for (const [name, value] of toHeaderEntries(call.headers)) {
@@ -157,6 +170,10 @@ function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
   }
   // "in any case": Headers compares names case-insensitively.
   if (call.body && !headers.has('content-type')) headers.set('content-type', call.body.contentType);
+  for (const [name, value] of DEFAULT_HEADERS) if (!headers.has(name)) headers.set(name, value);
+  // As requests: the body's length, and 0 for a method other than GET and HEAD without one.
+  if (call.body) headers.set('content-length', String(Buffer.byteLength(call.body.text)));
+  else if (call.method !== 'GET' && call.method !== 'HEAD') headers.set('content-length', '0');
   return headers;
 }
 

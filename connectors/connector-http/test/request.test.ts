@@ -1,22 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runCommand } from '@connector-proxy/core/testing';
-import {
-  DeleteRequestV2,
-  GetRequest,
-  GetRequestV2,
-  PatchRequestV2,
-  PostRequest,
-  PostRequestV2,
-} from '../src/commands/index.js';
-import { closedPort, echo, type Route, reply, startServer, type TestServer } from './server.js';
-
-const redirectTo =
-  (status: number, location: string): Route =>
-  (_seen, response) => {
-    response.writeHead(status, { location });
-    response.end();
-  };
+import { GetRequest, GetRequestV2, PatchRequestV2, PostRequestV2 } from '../src/commands/index.js';
+import { closedPort, echo, reply, startServer, type TestServer } from './server.js';
 
 let server: TestServer;
 
@@ -29,10 +15,6 @@ before(async () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ latin1: bytes.toString('latin1'), utf8: bytes.toString('utf8') }));
     },
-    '/moved': redirectTo(301, '/echo'),
-    '/found': redirectTo(302, '/echo?from=found'),
-    '/temporary': redirectTo(307, '/echo'),
-    '/loop': redirectTo(302, '/loop'),
     '/slow': (_seen, response) => {
       setTimeout(() => reply(200, 'application/json', '{"late": true}')(_seen, response), 5_000).unref();
     },
@@ -165,29 +147,6 @@ test('a GET sends neither a body nor a Content-Type', async () => {
 test('the JSON body has the bytes Python sends: spaced separators and ASCII escapes', async () => {
   const run = await runCommand(PatchRequestV2, { url: server.url('/echo'), data: { name: 'Zoë', list: [1, true] } });
   assert.equal(seenBody(run.body).body, '{"name": "Zo\\u00eb", "list": [1, true]}');
-});
-
-test('redirects are followed and the final status is reported', async () => {
-  const run = await runCommand(GetRequestV2, { url: server.url('/moved') });
-  assert.equal(run.error, null);
-  assert.equal(run.envelope.command_response.http_status, 200);
-  assert.equal(seenBody(run.body).url, '/echo');
-  assert.ok(run.logs.some((line) => line.startsWith('was redirected to')));
-});
-
-test('a 302 after a POST is followed with a GET, a 307 keeps the method and the body', async () => {
-  const found = await runCommand(PostRequest, { url: server.url('/found'), data: { a: 1 } });
-  assert.equal(seenBody(found.body).method, 'GET');
-  const kept = await runCommand(DeleteRequestV2, { url: server.url('/temporary'), data: { a: 1 } });
-  const seen = seenBody(kept.body);
-  assert.equal(seen.method, 'DELETE');
-  assert.equal(seen.body, '{"a": 1}');
-});
-
-test('a redirect loop ends with TooManyRedirects and a 5xx status', async () => {
-  const run = await runCommand(GetRequestV2, { url: server.url('/loop') });
-  assert.equal(run.error?.error_code, 'TooManyRedirects');
-  assert.equal(run.envelope.command_response.http_status, 502);
 });
 
 test('a closed port gives ConnectionError with a 5xx status so SpiffArena may retry', async () => {

@@ -1,0 +1,84 @@
+import http from 'node:http';
+import https from 'node:https';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { HttpAnswer } from './response.js';
+
+/** One request as it goes on the wire: its headers are final, Content-Length included. */
+export interface WireRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: string | undefined;
+}
+
+/**
+ * Sends one request and reads the whole answer, decompressed; never follows a redirect. Uses
+ * node:http rather than fetch, so that only the headers we choose go out (fetch adds
+ * `Accept-Language`, `Sec-Fetch-Mode`, and cannot send `Content-Length: 0` on a DELETE).
+ * Rejects on a network failure, and when the signal aborts.
+ */
+export function sendOnce(request: WireRequest, signal: AbortSignal): Promise<HttpAnswer> {
+  const client = request.url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const options = { method: request.method, headers: Object.fromEntries(request.headers), signal };
+    const outgoing = client.request(request.url, options, (incoming) => {
+      readAnswer(incoming).then(resolve, reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
+}
+
+async function readAnswer(incoming: http.IncomingMessage): Promise<HttpAnswer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`the connection closed before the whole answer arrived (${reason})`);
+  }
+  const headers = new Headers();
+  const raw = incoming.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] ?? '', raw[index + 1] ?? '');
+  const body = await toDecoded(Buffer.concat(chunks), headers.get('content-encoding'));
+  return {
+    status: incoming.statusCode ?? 0,
+    statusText: incoming.statusMessage ?? '',
+    headers,
+    bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+  };
+}
+
+// Lenient at the end of the stream, as browsers and curl are with a truncated gzip body.
+const LENIENT = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+const brotli = promisify(zlib.brotliDecompress);
+
+/** Undoes the Content-Encoding (last applied first); an encoding we do not know leaves the bytes as they are. */
+async function toDecoded(body: Buffer, contentEncoding: string | null): Promise<Buffer> {
+  if (body.length === 0 || contentEncoding === null) return body;
+  const codings = contentEncoding
+    .toLowerCase()
+    .split(',')
+    .map((coding) => coding.trim());
+  let decoded = body;
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoded = await gunzip(decoded, LENIENT);
+    else if (coding === 'deflate') decoded = await toInflated(decoded);
+    else if (coding === 'br') decoded = await brotli(decoded);
+    else if (coding !== 'identity' && coding !== '') return decoded;
+  }
+  return decoded;
+}
+
+/** "deflate" is meant to be zlib-wrapped, but some servers send raw deflate; both are read. */
+async function toInflated(body: Buffer): Promise<Buffer> {
+  try {
+    return await inflate(body, LENIENT);
+  } catch {
+    return inflateRaw(body, LENIENT);
+  }
+}
