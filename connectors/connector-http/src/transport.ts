@@ -26,7 +26,8 @@ export function sendOnce(request: WireRequest, signal: AbortSignal): Promise<Htt
       readAnswer(incoming).then(resolve, reject);
     });
     outgoing.on('error', reject);
-    outgoing.end(request.body);
+    // A Buffer, not a string: node:http would write the headers in the body's encoding (UTF-8), not Latin-1.
+    outgoing.end(request.body === undefined ? undefined : Buffer.from(request.body, 'utf8'));
   });
 }
 

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import zlib from 'node:zlib';
 import { runCommand } from '@connector-proxy/core/testing';
-import { DeleteRequest, DeleteRequestV2, GetRequest, GetRequestV2, PutRequestV2 } from '../src/commands/index.js';
+import {
+  DeleteRequest,
+  DeleteRequestV2,
+  GetRequest,
+  GetRequestV2,
+  PostRequest,
+  PutRequestV2,
+} from '../src/commands/index.js';
 import { DEFAULT_USER_AGENT } from '../src/request.js';
 import { echo, reply, startServer, type TestServer } from './server.js';
 
@@ -63,6 +70,21 @@ test('a body-less request other than GET and HEAD announces Content-Length: 0, a
   );
   const put = seenHeaders((await runCommand(PutRequestV2, { url: server.url('/echo'), data: { é: 1 } })).body);
   assert.equal(put['content-length'], String(Buffer.byteLength('{"\\u00e9": 1}')));
+});
+
+test('header values go out as Latin-1 bytes, also beside a UTF-8 body', async () => {
+  for (const command of [GetRequestV2, PutRequestV2]) {
+    const run = await runCommand(command, { url: server.url('/echo'), headers: { 'X-Name': 'Zoë' }, data: { n: 'é' } });
+    assert.equal(seenHeaders(run.body)['x-name'], 'Zoë');
+  }
+  const raw = await runCommand(PostRequest, {
+    url: server.url('/echo'),
+    headers: { 'X-Name': 'Zoë' },
+    data: 'café',
+    body_format: 'raw',
+  });
+  assert.equal(seenHeaders(raw.body)['x-name'], 'Zoë');
+  assert.equal((raw.body as { body: string }).body, 'café');
 });
 
 test('gzip, deflate (zlib or raw) and br bodies are decompressed; an unknown coding is left as sent', async () => {
