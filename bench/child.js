@@ -1,0 +1,27 @@
+// The child side of the parent's protocol: report the port once listening, and stop (so a
+// --cpu-prof profile is written) when told to or when the parent goes away.
+
+/**
+ * Tells the parent the port, then closes and exits on a `stop` message or a lost parent.
+ * @param {number} port
+ * @param {() => Promise<void>} close
+ * @param {Record<string, unknown>} [info]
+ */
+export function serveUntilStopped(port, close, info = {}) {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Exit even if a connection lingers; the bound keeps a stuck close from hanging the run.
+    setTimeout(() => process.exit(0), 2_000).unref();
+    close().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.on('message', (/** @type {{ type?: string } | undefined} */ message) => {
+    if (message?.type === 'stop') stop();
+  });
+  process.on('disconnect', stop);
+  process.send?.({ type: 'ready', port, ...info });
+}
