@@ -10,7 +10,7 @@ interface ReferenceEntry {
 }
 
 const reference: { commands: ReferenceEntry[] } = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/reference-commands.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/python-reference/reference-commands.json', import.meta.url), 'utf8'),
 );
 const httpEntries = reference.commands.filter((entry) => entry.id.startsWith('http/'));
 

@@ -9,7 +9,7 @@ interface Sample {
 }
 
 const fixture: { samples: Record<string, Sample> } = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/xmltodict/samples.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/python-reference/xmltodict-samples.json', import.meta.url), 'utf8'),
 );
 
 test('the golden xmltodict samples are all present', () => {
