@@ -1,3 +1,4 @@
+import { createCommandAbort } from './abort.js';
 import type { Command, CommandContext, TaskInfo } from './command.js';
 import { ErrorCode } from './errors.js';
 import { foldError, foldOutput, isPlainObject } from './fold.js';
@@ -69,13 +70,14 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
   }
 
   const timeoutMs = deadlineOf(command.timeoutMs, options.timeoutMs);
-  const deadline = new AbortController();
-  const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
+  const abort = createCommandAbort(options.signal);
   const taskData = body[RequestKey.taskData];
   const context: CommandContext = {
     taskData: isPlainObject(taskData) ? taskData : {},
     log: logs.add,
-    signal,
+    get signal() {
+      return abort.signal;
+    },
     deadline: Date.now() + timeoutMs,
     config: options.config ?? {},
     task: readTaskInfo(body),
@@ -86,7 +88,7 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
     timer = setTimeout(() => {
       resolve(TIMED_OUT);
       // The reason AbortSignal.timeout() uses, so fetch and friends reject as they would for it.
-      deadline.abort(new DOMException(`the command did not finish within ${timeoutMs} ms`, 'TimeoutError'));
+      abort.abort(new DOMException(`the command did not finish within ${timeoutMs} ms`, 'TimeoutError'));
     }, timeoutMs);
   });
   const running = Promise.resolve().then(() => command.run(bound.args, context));
@@ -108,6 +110,7 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
     return foldError(error, logs.lines, mask);
   } finally {
     clearTimeout(timer);
+    abort.dispose();
     logs.close();
   }
 }
