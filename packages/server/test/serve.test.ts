@@ -125,6 +125,15 @@ test('a body far over the limit is refused with 413 and the server keeps serving
     const status = refused.status;
     assert.equal((await readJson(refused)).error.error_code, 'InvalidRequest');
     assert.equal(status, 413);
+    // With a declared Content-Length the limit is checked before any of the body is read.
+    const declared = await fetch(`${server.url}/v1/do/test/Whoami`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message: 'x'.repeat(70_000) }),
+    });
+    assert.equal(declared.status, 413);
+    assert.equal(declared.headers.get('connection'), 'close');
+    assert.equal((await readJson(declared)).error.error_code, 'InvalidRequest');
     const res = await fetch(`${server.url}/v1/do/test/Whoami`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
