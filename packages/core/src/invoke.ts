@@ -83,36 +83,67 @@ export async function invoke(command: Command, body: unknown, options: InvokeOpt
     task: readTaskInfo(body),
   };
 
+  const finish = (invocation: Invocation): Invocation => {
+    abort.dispose();
+    logs.close();
+    return invocation;
+  };
+  let started: unknown;
+  try {
+    started = command.run(bound.args, context);
+  } catch (error) {
+    return finish(foldError(error, logs.lines, mask));
+  }
+  // A command that answers synchronously needs no timer: nothing could interrupt it anyway.
+  if (!isThenable(started)) return finish(foldOutput(started, logs.lines, mask));
+  try {
+    const output = await withDeadline(started, timeoutMs, (reason) => abort.abort(reason));
+    if (output === TIMED_OUT) {
+      logs.close();
+      const message = `the command did not finish within ${timeoutMs} ms`;
+      return finish({
+        kind: 'v2',
+        envelope: toEnvelope(null, toWireError(ErrorCode.CommandTimeout, message), logs.lines, 504),
+        failure: 'command',
+      });
+    }
+    return finish(foldOutput(output, logs.lines, mask));
+  } catch (error) {
+    return finish(foldError(error, logs.lines, mask));
+  }
+}
+
+/** Settles with the command's output, or with TIMED_OUT after `ms` (aborting the command then). */
+async function withDeadline(
+  running: PromiseLike<unknown>,
+  ms: number,
+  abort: (reason: unknown) => void,
+): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => {
       resolve(TIMED_OUT);
       // The reason AbortSignal.timeout() uses, so fetch and friends reject as they would for it.
-      abort.abort(new DOMException(`the command did not finish within ${timeoutMs} ms`, 'TimeoutError'));
-    }, timeoutMs);
+      abort(new DOMException(`the command did not finish within ${ms} ms`, 'TimeoutError'));
+    }, ms);
   });
-  const running = Promise.resolve().then(() => command.run(bound.args, context));
+  const settled = Promise.resolve(running);
   // A command that ignores the signal may still fail after the deadline; nobody awaits it then.
-  running.catch(() => {});
+  settled.catch(() => {});
   try {
-    const output = await Promise.race([running, timedOut]);
-    if (output === TIMED_OUT) {
-      logs.close();
-      const message = `the command did not finish within ${timeoutMs} ms`;
-      return {
-        kind: 'v2',
-        envelope: toEnvelope(null, toWireError(ErrorCode.CommandTimeout, message), logs.lines, 504),
-        failure: 'command',
-      };
-    }
-    return foldOutput(output, logs.lines, mask);
-  } catch (error) {
-    return foldError(error, logs.lines, mask);
+    return await Promise.race([settled, timedOut]);
   } finally {
     clearTimeout(timer);
-    abort.dispose();
-    logs.close();
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    'then' in value &&
+    typeof value.then === 'function'
+  );
 }
 
 const TIMED_OUT = Symbol('timed out');
