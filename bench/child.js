@@ -21,6 +21,12 @@ export function serveUntilStopped(port, close, info = {}) {
   };
   process.on('message', (/** @type {{ type?: string } | undefined} */ message) => {
     if (message?.type === 'stop') stop();
+    if (message?.type === 'memory') {
+      // After a full collection (the parent forks with --expose-gc), so the heap is what is kept.
+      /** @type {any} */ (globalThis).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send?.({ type: 'memory', rss, heapUsed });
+    }
   });
   process.on('disconnect', stop);
   process.send?.({ type: 'ready', port, ...info });

@@ -77,3 +77,30 @@ export function printTable(rows) {
   }
   console.log(`${bar}\n(a report, not a test: the exit code stays 0)`);
 }
+
+/** Heap growth allowed over the measured rounds; a leak of even 10 bytes a request exceeds it. */
+export const HEAP_GROWTH_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Prints both servers' memory after the run (after a full GC) and whether the proxy's live heap
+ * grew over the measured requests, which is how a per-request leak shows.
+ * @param {{ rss: number, heapUsed: number }} proxy
+ * @param {{ rss: number, heapUsed: number }} bare
+ * @param {number} warmHeap
+ * @param {number} requests
+ */
+export function printMemory(proxy, bare, warmHeap, requests) {
+  const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const growth = proxy.heapUsed - warmHeap;
+  console.log(
+    `\nmemory after the run, after a full GC: proxy RSS ${mb(proxy.rss)} (bare ${mb(bare.rss)}), ` +
+      `proxy heap ${mb(proxy.heapUsed)} (bare ${mb(bare.heapUsed)})`,
+  );
+  const perRequest = requests > 0 ? (growth / requests).toFixed(2) : '?';
+  const verdict = growth <= HEAP_GROWTH_LIMIT_BYTES ? 'PASS' : 'BELOW';
+  console.log(
+    `proxy heap growth since warm-up: ${mb(growth)} over ${requests} measured requests ` +
+      `(${perRequest} bytes a request; limit ${mb(HEAP_GROWTH_LIMIT_BYTES)}) ${verdict}`,
+  );
+  if (verdict !== 'PASS') console.log("!! the proxy's heap grew over the run: look for a per-request leak");
+}

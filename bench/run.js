@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarizeProfile } from './profile.js';
-import { loadAverage, median, printHeader, printTable } from './report.js';
-import { AUTOMATIC_HEADERS, capture, headerText, killAll, startChild, stopAll } from './servers.js';
+import { loadAverage, median, printHeader, printMemory, printTable } from './report.js';
+import { AUTOMATIC_HEADERS, capture, headerText, killAll, memoryOf, startChild, stopAll } from './servers.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bench = fileURLToPath(new URL('.', import.meta.url));
@@ -138,14 +138,18 @@ async function main() {
         `${url}${s.path}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`,
       );
     }
-    return { rps: result.requests.average, p99: result.latency.p99 };
+    return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total };
   };
 
   const rows = [];
+  /** The proxy's heap once warm, to tell a leak (growth per request) from the working set. */
+  let warmHeap;
+  let measuredRequests = 0;
   for (const s of scenarios) {
     process.stdout.write(`\n${s.name}: warming up`);
     await load(proxyUrl, s, settings.warmup);
     await load(bareUrl, s, settings.warmup);
+    warmHeap ??= (await memoryOf(proxy.child)).heapUsed;
     /** @type {Record<'proxy' | 'bare', { rps: number, p99: number }[]>} */
     const runs = { proxy: [], bare: [] };
     for (let round = 1; round <= settings.rounds; round += 1) {
@@ -155,6 +159,7 @@ async function main() {
       ])) {
         const run = await load(url, s, settings.duration);
         runs[side].push(run);
+        if (side === 'proxy') measuredRequests += run.total;
         process.stdout.write(`, ${side} ${Math.round(run.rps)}/s`);
       }
     }
@@ -174,6 +179,7 @@ async function main() {
   }
 
   printTable(rows);
+  printMemory(await memoryOf(proxy.child), await memoryOf(bare.child), warmHeap ?? 0, measuredRequests);
   console.log(`load average after: ${loadAverage()} (other work on the machine makes the figures noisy)`);
   if (settings.profile) {
     await stopAll();

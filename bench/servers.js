@@ -21,7 +21,7 @@ const children = new Set();
 export function startChild(script, { execArgv = [], message }) {
   const child = fork(new URL(script, import.meta.url), [], {
     cwd: repo,
-    execArgv,
+    execArgv: ['--expose-gc', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
@@ -37,6 +37,26 @@ export function startChild(script, { execArgv = [], message }) {
       clearTimeout(timer);
       resolve({ child, port: ready.port, info: ready });
     });
+  });
+}
+
+/**
+ * A child's memory after a full garbage collection: resident set and live heap, in bytes.
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<{ rss: number, heapUsed: number }>}
+ */
+export function memoryOf(child) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pid ${child.pid} did not report its memory`)), 5_000);
+    /** @param {any} message */
+    const onMessage = (message) => {
+      if (message?.type !== 'memory') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'memory' });
   });
 }
 
