@@ -13,7 +13,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requireApiKey } from './api-key.js';
-import { readJsonBody } from './body.js';
+import { readBodyText, readJsonBody } from './body.js';
 import { renderHome } from './home.js';
 import { createMetrics } from './metrics.js';
 
@@ -169,7 +169,12 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
           ),
         );
       }
-      const body = await readJsonBody(c.req.raw, c.req.method === 'GET' ? c.req.queries() : undefined);
+      const text = await readBodyText(c, limit);
+      if (text === undefined) {
+        c.header('Connection', 'close');
+        return answer(c, tooLarge);
+      }
+      const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
       const invocation = await invoke(command, body.value, {
         ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
@@ -180,6 +185,22 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     },
   );
 
+  // A known path asked with another method is a 405 with Allow, as Flask answers, not a 404.
+  const allowed: [string, string][] = [
+    ['/', 'GET, HEAD'],
+    ['/liveness', 'GET, HEAD'],
+    ['/v1/liveness', 'GET, HEAD'],
+    ['/v1/commands', 'GET, HEAD'],
+    ['/v1/auths', 'GET, HEAD'],
+    ['/v1/do/:connector/:command', 'GET, POST'],
+  ];
+  for (const [path, allow] of allowed) {
+    app.all(path, (c) => {
+      c.header('Allow', allow);
+      if (c.req.method === 'OPTIONS') return c.body(null, 204);
+      return c.json({ error: 'Method Not Allowed', allow }, 405);
+    });
+  }
   app.notFound((c) => c.json({ error: 'Not Found', path: c.req.path }, 404));
   app.onError((error, c) => {
     // Only a bug in the proxy reaches here; the answer keeps the protocol's shape all the same.

@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { isPlainObject } from '@connector-proxy/core';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
 
 /** The parsed request body, or why it was refused. */
 export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string };
@@ -8,11 +11,7 @@ export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: fa
  * parameters are added (body keys win), so a command can be tried from a browser. JSON.parse
  * makes `__proto__` an own key, never a prototype, so a body cannot reach Object.prototype.
  */
-export async function readJsonBody(
-  request: Request,
-  queries: Record<string, string[]> | undefined,
-): Promise<BodyResult> {
-  const text = await request.text();
+export function readJsonBody(text: string, queries: Record<string, string[]> | undefined): BodyResult {
   let value: unknown = {};
   if (text.trim() !== '') {
     try {
@@ -44,4 +43,27 @@ function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return `a ${typeof value}`;
+}
+
+/**
+ * The request body as text, or undefined when it is larger than `limit` bytes. Node's adapter
+ * builds GET requests without a body, but a GET /v1/do may carry JSON as a POST does (the Python
+ * proxy reads it), so a GET body is read from the socket.
+ */
+export async function readBodyText(c: Context, limit: number): Promise<string | undefined> {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (c.req.method !== 'GET' || incoming === undefined) return c.req.text();
+  return readIncoming(incoming, limit);
+}
+
+async function readIncoming(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    size += buffer.length;
+    if (size > limit) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

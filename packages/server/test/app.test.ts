@@ -380,3 +380,28 @@ describe('metrics', () => {
     assert.equal(res.status, 200);
   });
 });
+
+describe('methods', () => {
+  const app = createApp(registry, { apiKey: 'k' });
+  const key = { 'Spiff-Connector-Proxy-Api-Key': 'k' };
+
+  test('a known path asked with another method answers 405 with Allow', async () => {
+    const listing = await app.request('/v1/commands', { method: 'POST', headers: key });
+    assert.equal(listing.status, 405);
+    assert.equal(listing.headers.get('allow'), 'GET, HEAD');
+    const run = await app.request('/v1/do/test/Echo', { method: 'PUT', headers: key });
+    assert.equal(run.status, 405);
+    assert.equal(run.headers.get('allow'), 'GET, POST');
+  });
+
+  test('OPTIONS on a known path answers 204 with Allow, without the API key', async () => {
+    const res = await app.request('/v1/do/test/Echo', { method: 'OPTIONS' });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('allow'), 'GET, POST');
+  });
+
+  test('a wrong method never runs a command or bypasses the API key', async () => {
+    const res = await app.request('/v1/do/test/Echo', { method: 'DELETE' });
+    assert.equal(res.status, 401);
+  });
+});

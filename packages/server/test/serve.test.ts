@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { test } from 'node:test';
 import { createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
 import { type Config, readConfig } from '../src/config.js';
@@ -165,4 +166,33 @@ test('the request log is written as JSON lines when asked, without bodies', asyn
   assert.equal(entry.command, 'test/Whoami');
   assert.equal(typeof entry.time, 'string');
   assert.doesNotMatch(lines[0] ?? '', /private words/);
+});
+
+test('a GET /v1/do with a JSON body is run with that body, as the Python proxy reads it', async () => {
+  const server = await startServer(config(), registry);
+  try {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const payload = JSON.stringify({ message: 'from a GET body', spiff__task_data: { k: 1 } });
+      const req = request(`${server.url}/v1/do/test/Whoami`, {
+        method: 'GET',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.end(payload);
+    });
+    assert.equal(answer.status, 200);
+    const envelope = JSON.parse(answer.body);
+    assert.equal(envelope.command_response.body.message, 'from a GET body');
+    assert.deepEqual(envelope.command_response.body.taskData, { k: 1 });
+  } finally {
+    await server.close();
+  }
 });
