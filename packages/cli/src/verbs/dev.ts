@@ -1,8 +1,8 @@
 import type { Registry } from '@connector-proxy/core';
-import { readConfig, startServer } from '@connector-proxy/server';
-import { parseVerbArgs } from '../args.js';
+import { startServer } from '@connector-proxy/server';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
+import { readListenArgs } from '../listen.js';
 import { createSourceWatcher } from '../watch.js';
 
 export const DEV_HELP = `Usage: connector-proxy dev [--host HOST] [--port PORT]
@@ -19,20 +19,11 @@ Options:
 
 /** `connector-proxy dev`: serve, watch the loaded files, swap in a new registry after each good reload. */
 export async function devVerb(args: string[], io: Io): Promise<number> {
-  const { values } = parseVerbArgs(args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
+  const { help, config } = readListenArgs(args, io);
+  if (help || !config) {
     io.stdout(DEV_HELP);
     return 0;
   }
-  const config = readConfig({
-    ...io.env,
-    ...(values.host !== undefined ? { CONNECTOR_PROXY_HOST: values.host } : {}),
-    ...(values.port !== undefined ? { CONNECTOR_PROXY_PORT: values.port } : {}),
-  });
   let current: Registry | undefined;
   let running: Promise<void> | undefined;
   let again = false;

@@ -1,7 +1,7 @@
-import { readConfig, startServer } from '@connector-proxy/server';
-import { parseVerbArgs } from '../args.js';
+import { startServer } from '@connector-proxy/server';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
+import { readListenArgs } from '../listen.js';
 
 export const SERVE_HELP = `Usage: connector-proxy serve [--host HOST] [--port PORT]
 
@@ -23,20 +23,11 @@ CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_
 
 /** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */
 export async function serveVerb(args: string[], io: Io): Promise<number> {
-  const { values } = parseVerbArgs(args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
+  const { help, config } = readListenArgs(args, io);
+  if (help || !config) {
     io.stdout(SERVE_HELP);
     return 0;
   }
-  const config = readConfig({
-    ...io.env,
-    ...(values.host !== undefined ? { CONNECTOR_PROXY_HOST: values.host } : {}),
-    ...(values.port !== undefined ? { CONNECTOR_PROXY_PORT: values.port } : {}),
-  });
   const loaded = await loadForIo(io, config);
   const server = await startServer(config, loaded.registry, { write: (line) => io.stdout(`${line}\n`) });
   io.stdout(`connector-proxy: ${describeLoaded(loaded)}\n`);
