@@ -5,6 +5,7 @@ import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
 import { sendOnce, type WireRequest } from './transport.js';
+import { describeTlsFailure } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -215,6 +216,6 @@ function describeFailure(error: unknown): string {
   if (current instanceof AggregateError && current.errors.length > 0) {
     return current.errors.map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner))).join('; ');
   }
-  if (current instanceof Error) return current.message || current.name;
+  if (current instanceof Error) return describeTlsFailure(current) ?? (current.message || current.name);
   return String(current);
 }

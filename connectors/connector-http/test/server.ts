@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 
 /** A request as the test server saw it. */
 export interface SeenRequest {
@@ -22,10 +24,33 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on an ephemeral port; unknown paths answer 404 text. */
-export async function startServer(routes: Record<string, Route>): Promise<TestServer> {
+/** A certificate and its key, for a test server that speaks TLS. */
+export interface TlsIdentity {
+  cert: string;
+  key: string;
+}
+
+function fixture(name: string): string {
+  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+}
+
+/** Test-only certificates (valid 2000-2099; the CA's key was discarded), see test/fixtures. */
+export const tlsFixture = {
+  /** The test CA, as a path (for CA_FILE) and as PEM text. */
+  caPath: new URL('./fixtures/ca.pem', import.meta.url).pathname,
+  ca: fixture('ca.pem'),
+  /** Signed by the test CA, for 127.0.0.1 and localhost. */
+  server: { cert: fixture('server-cert.pem'), key: fixture('server-key.pem') },
+  /** Signed by the test CA, for other.example.com only. */
+  otherHost: { cert: fixture('other-host-cert.pem'), key: fixture('other-host-key.pem') },
+  /** Self-signed, for 127.0.0.1 and localhost. */
+  selfSigned: { cert: fixture('self-signed-cert.pem'), key: fixture('self-signed-key.pem') },
+};
+
+/** Starts a server on an ephemeral port, https when given a TLS identity; unknown paths answer 404 text. */
+export async function startServer(routes: Record<string, Route>, tls?: TlsIdentity): Promise<TestServer> {
   const seen: SeenRequest[] = [];
-  const server = http.createServer((request, response) => {
+  const handle: http.RequestListener = (request, response) => {
     let body = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => {
@@ -46,10 +71,12 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
         response.end('no such route');
       }
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
   const port = await listen(server);
+  const scheme = tls ? 'https' : 'http';
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    url: (path) => `${scheme}://127.0.0.1:${port}${path}`,
     seen,
     seenAt: (path) => seen.filter((entry) => pathOf(entry.url) === path),
     close: () =>
