@@ -5,7 +5,7 @@ import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
 import { sendOnce, type WireRequest } from './transport.js';
-import { describeTlsFailure } from './trust.js';
+import { describeTlsFailure, readHttpsAgent } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -63,22 +63,30 @@ export async function sendRequest(call: HttpCall, context: CommandContext): Prom
     headers.set('authorization', toBasicAuth(auth.username, auth.password));
     context.log('will use basic auth');
   }
+  // Read even for an http:// URL, which may redirect to https, and so that a bad CA_FILE shows at once.
+  const httpsAgent = await readHttpsAgent(context.config);
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
   const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
-  const answer = await callWithRetries(call.attempts, request, where, context);
+  const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent });
+  const answer = await callWithRetries(call.attempts, request, { send, where, context });
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
 }
 
-async function callWithRetries(
-  attempts: number,
-  request: WireRequest,
-  where: string,
-  context: CommandContext,
-): Promise<HttpAnswer> {
+/** What every attempt of one call shares. */
+interface CallPlan {
+  /** Sends one request on the wire, with the call's signal and https agent. */
+  send: (request: WireRequest) => Promise<HttpAnswer>;
+  /** `METHOD url` as the logs show it. */
+  where: string;
+  context: CommandContext;
+}
+
+async function callWithRetries(attempts: number, request: WireRequest, plan: CallPlan): Promise<HttpAnswer> {
+  const { context } = plan;
   for (let attempt = 1; ; attempt += 1) {
     context.log(`attempt ${attempt} of ${attempts}`);
-    const outcome = await callOnce(request, where, context);
+    const outcome = await callOnce(request, plan);
     const failed = outcome instanceof CommandError;
     if (attempt >= attempts || (!failed && !isRetryableStatus(outcome.status))) {
       if (failed) throw outcome;
@@ -105,8 +113,7 @@ async function callWithRetries(
 }
 
 /** One attempt, redirects included: the answer with its body read, or the network failure as a CommandError. */
-async function callOnce(request: WireRequest, where: string, context: CommandContext) {
-  const send = (next: WireRequest) => sendOnce(next, context.signal);
+async function callOnce(request: WireRequest, { send, where, context }: CallPlan) {
   try {
     // As requests.head(): a HEAD answers with the redirect itself, never follows it.
     const answer =

@@ -12,16 +12,30 @@ export interface WireRequest {
   body: string | undefined;
 }
 
+/** How {@link sendOnce} sends. */
+export interface SendOptions {
+  /** Aborts the request. */
+  signal: AbortSignal;
+  /** The agent for https URLs (one that trusts a private CA); Node's global agent when undefined. */
+  httpsAgent: https.Agent | undefined;
+}
+
 /**
  * Sends one request and reads the whole answer, decompressed; never follows a redirect. Uses
  * node:http rather than fetch, so that only the headers we choose go out (fetch adds
  * `Accept-Language`, `Sec-Fetch-Mode`, and cannot send `Content-Length: 0` on a DELETE).
  * Rejects on a network failure, and when the signal aborts.
  */
-export function sendOnce(request: WireRequest, signal: AbortSignal): Promise<HttpAnswer> {
-  const client = request.url.protocol === 'https:' ? https : http;
+export function sendOnce(request: WireRequest, { signal, httpsAgent }: SendOptions): Promise<HttpAnswer> {
+  const secure = request.url.protocol === 'https:';
+  const client = secure ? https : http;
   return new Promise((resolve, reject) => {
-    const options = { method: request.method, headers: Object.fromEntries(request.headers), signal };
+    const options: https.RequestOptions = {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      signal,
+    };
+    if (secure && httpsAgent) options.agent = httpsAgent;
     const outgoing = client.request(request.url, options, (incoming) => {
       readAnswer(incoming).then(resolve, reject);
     });
