@@ -103,3 +103,20 @@ test('a connection closed in the middle of the answer is a ConnectionError with 
   assert.match(run.error?.message ?? '', /closed before the whole answer arrived/);
   assert.equal(run.envelope.command_response.http_status, 502);
 });
+
+test('HTTP_PROXY and HTTPS_PROXY are not honoured: the call goes straight to the upstream', async () => {
+  const names = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
+  const saved = names.map((name) => process.env[name]);
+  try {
+    // Nothing listens on port 1: a call sent through this proxy would fail.
+    for (const name of names) process.env[name] = 'http://127.0.0.1:1';
+    const run = await runCommand(GetRequestV2, { url: server.url('/gzip') });
+    assert.equal(run.error, null, JSON.stringify(run.error));
+  } finally {
+    names.forEach((name, index) => {
+      const value = saved[index];
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    });
+  }
+});
