@@ -4,8 +4,8 @@ import { invalidParameter, toHeaderEntries, toPairs } from './narrow.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
-import { sendOnce, type WireRequest } from './transport.js';
-import { describeTlsFailure, readHttpsAgent } from './trust.js';
+import { ResponseTooLargeError, sendOnce, type WireRequest } from './transport.js';
+import { describeTlsFailure, INVALID_CONFIGURATION, readHttpsAgent } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -68,7 +68,8 @@ export async function sendRequest(call: HttpCall, context: CommandContext): Prom
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
   const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
-  const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent });
+  const maxBytes = readMaxResponseBytes(context.config);
+  const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent, maxBytes });
   const answer = await callWithRetries(call.attempts, request, { send, where, context });
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
 }
@@ -128,6 +129,14 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
     return answer;
   } catch (error) {
     if (context.signal.aborted) throw toDeadlineError();
+    if (error instanceof ResponseTooLargeError) {
+      // Not retried: the same resource would be as large the next time.
+      context.log(`did call ${where}: ResponseTooLarge`);
+      throw new CommandError('ResponseTooLarge', `${error.message} (${where})`, {
+        httpStatus: NETWORK_FAILURE_STATUS,
+        cause: error,
+      });
+    }
     const detail = describeFailure(error);
     // Named as Python's requests names these failures.
     const code = error instanceof TooManyRedirectsError ? 'TooManyRedirects' : 'ConnectionError';
@@ -137,6 +146,24 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
       cause: error,
     });
   }
+}
+
+/** The connector configuration key (env `CONNECTOR_HTTP_MAX_RESPONSE_BYTES`) bounding an answer's size. */
+export const MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
+/** Answers above this are refused unless configured otherwise: the whole answer is held in memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+
+function readMaxResponseBytes(config: Readonly<Record<string, string>>): number {
+  const text = config[MAX_RESPONSE_BYTES]?.trim();
+  if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_BYTES;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new CommandError(
+      INVALID_CONFIGURATION,
+      `CONNECTOR_HTTP_MAX_RESPONSE_BYTES must be a whole number of bytes, got ${JSON.stringify(text)}`,
+      { httpStatus: 500 },
+    );
+  }
+  return Number(text);
 }
 
 /** Reads `url` and `params`: an absolute http(s) URL, the query added, user:password@ taken out. */

@@ -18,6 +18,16 @@ export interface SendOptions {
   signal: AbortSignal;
   /** The agent for https URLs (one that trusts a private CA); Node's global agent when undefined. */
   httpsAgent: https.Agent | undefined;
+  /** The largest answer kept, in bytes, as received and again once decompressed. */
+  maxBytes: number;
+}
+
+/** An answer larger than the bound: the proxy would otherwise hold all of it in memory. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(maxBytes: number, what: string) {
+    super(`the ${what} answer is larger than ${maxBytes} bytes`);
+  }
 }
 
 /**
@@ -26,7 +36,7 @@ export interface SendOptions {
  * `Accept-Language`, `Sec-Fetch-Mode`, and cannot send `Content-Length: 0` on a DELETE).
  * Rejects on a network failure, and when the signal aborts.
  */
-export function sendOnce(request: WireRequest, { signal, httpsAgent }: SendOptions): Promise<HttpAnswer> {
+export function sendOnce(request: WireRequest, { signal, httpsAgent, maxBytes }: SendOptions): Promise<HttpAnswer> {
   const secure = request.url.protocol === 'https:';
   const client = secure ? https : http;
   return new Promise((resolve, reject) => {
@@ -37,7 +47,7 @@ export function sendOnce(request: WireRequest, { signal, httpsAgent }: SendOptio
     };
     if (secure && httpsAgent) options.agent = httpsAgent;
     const outgoing = client.request(request.url, options, (incoming) => {
-      readAnswer(incoming).then(resolve, reject);
+      readAnswer(incoming, maxBytes).then(resolve, reject);
     });
     outgoing.on('error', reject);
     // A Buffer, not a string: node:http would write the headers in the body's encoding (UTF-8), not Latin-1.
@@ -45,18 +55,32 @@ export function sendOnce(request: WireRequest, { signal, httpsAgent }: SendOptio
   });
 }
 
-async function readAnswer(incoming: http.IncomingMessage): Promise<HttpAnswer> {
+async function readAnswer(incoming: http.IncomingMessage, maxBytes: number): Promise<HttpAnswer> {
+  const declared = Number(incoming.headers['content-length']);
+  if (declared > maxBytes) {
+    incoming.destroy();
+    throw new ResponseTooLargeError(maxBytes, 'declared');
+  }
   const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    for await (const chunk of incoming) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        incoming.destroy();
+        throw new ResponseTooLargeError(maxBytes, 'received');
+      }
+      chunks.push(chunk as Buffer);
+    }
   } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`the connection closed before the whole answer arrived (${reason})`);
   }
   const headers = new Headers();
   const raw = incoming.rawHeaders;
   for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] ?? '', raw[index + 1] ?? '');
-  const body = await toDecoded(Buffer.concat(chunks), headers.get('content-encoding'));
+  const body = await toDecoded(Buffer.concat(chunks), headers.get('content-encoding'), maxBytes);
   return {
     status: incoming.statusCode ?? 0,
     statusText: incoming.statusMessage ?? '',
@@ -72,8 +96,22 @@ const inflate = promisify(zlib.inflate);
 const inflateRaw = promisify(zlib.inflateRaw);
 const brotli = promisify(zlib.brotliDecompress);
 
-/** Undoes the Content-Encoding (last applied first); an encoding we do not know leaves the bytes as they are. */
-async function toDecoded(body: Buffer, contentEncoding: string | null): Promise<Buffer> {
+/**
+ * Undoes the Content-Encoding (last applied first); an encoding we do not know leaves the bytes
+ * as they are. Decompression stops at `maxBytes`, so a small gzip bomb cannot fill the memory.
+ */
+async function toDecoded(body: Buffer, contentEncoding: string | null, maxBytes: number): Promise<Buffer> {
+  try {
+    return await decode(body, contentEncoding, { ...LENIENT, maxOutputLength: maxBytes });
+  } catch (error) {
+    if (error instanceof RangeError && (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ResponseTooLargeError(maxBytes, 'decompressed');
+    }
+    throw error;
+  }
+}
+
+async function decode(body: Buffer, contentEncoding: string | null, options: zlib.ZlibOptions): Promise<Buffer> {
   if (body.length === 0 || contentEncoding === null) return body;
   const codings = contentEncoding
     .toLowerCase()
@@ -81,19 +119,20 @@ async function toDecoded(body: Buffer, contentEncoding: string | null): Promise<
     .map((coding) => coding.trim());
   let decoded = body;
   for (const coding of codings.reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') decoded = await gunzip(decoded, LENIENT);
-    else if (coding === 'deflate') decoded = await toInflated(decoded);
-    else if (coding === 'br') decoded = await brotli(decoded);
+    if (coding === 'gzip' || coding === 'x-gzip') decoded = await gunzip(decoded, options);
+    else if (coding === 'deflate') decoded = await toInflated(decoded, options);
+    else if (coding === 'br') decoded = await brotli(decoded, { maxOutputLength: options.maxOutputLength });
     else if (coding !== 'identity' && coding !== '') return decoded;
   }
   return decoded;
 }
 
 /** "deflate" is meant to be zlib-wrapped, but some servers send raw deflate; both are read. */
-async function toInflated(body: Buffer): Promise<Buffer> {
+async function toInflated(body: Buffer, options: zlib.ZlibOptions): Promise<Buffer> {
   try {
-    return await inflate(body, LENIENT);
-  } catch {
-    return inflateRaw(body, LENIENT);
+    return await inflate(body, options);
+  } catch (error) {
+    if (error instanceof RangeError) throw error;
+    return inflateRaw(body, options);
   }
 }
