@@ -245,12 +245,26 @@ function answer(c: Context, invocation: Invocation): Response {
     });
   }
   const { envelope, failure } = invocation;
+  let text: string;
+  try {
+    text = JSON.stringify(envelope);
+  } catch (error) {
+    // A body JSON cannot carry (a BigInt, a cycle, nesting deeper than the stack) is the
+    // command's fault: answered like any crash, with the logs it wrote.
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `the command's result cannot be sent as JSON: ${reason}`;
+    const fallback = toEnvelope(null, toWireError(ErrorCode.InvalidCommandResult, message), envelope.spiff__logs);
+    c.set('errorCode', ErrorCode.InvalidCommandResult);
+    return c.body(JSON.stringify(fallback), statusFor('crash'), JSON_CONTENT_TYPE);
+  }
   if (envelope.error) c.set('errorCode', envelope.error.error_code);
-  return c.json(envelope, statusFor(failure));
+  return c.body(text, statusFor(failure), JSON_CONTENT_TYPE);
 }
 
+const JSON_CONTENT_TYPE = { 'Content-Type': 'application/json' } as const;
+
 function json(c: Context, text: string): Response {
-  return c.body(text, 200, { 'Content-Type': 'application/json' });
+  return c.body(text, 200, JSON_CONTENT_TYPE);
 }
 
 function isTruthy(value: string | undefined): boolean {

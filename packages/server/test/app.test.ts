@@ -405,3 +405,42 @@ describe('methods', () => {
     assert.equal(res.status, 401);
   });
 });
+
+describe('results JSON cannot carry', () => {
+  const Unsendable = defineCommand({
+    params: { kind: param.enum(['bigint', 'cycle', 'deep']) },
+    run({ kind }, { log }) {
+      log('built the result');
+      if (kind === 'bigint') return { body: { n: 10n } };
+      if (kind === 'cycle') {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        return { body: cycle };
+      }
+      let deep: unknown[] = [];
+      for (let i = 0; i < 200_000; i++) deep = [deep];
+      return { body: deep };
+    },
+  });
+  const app = createApp(createRegistry([defineConnector({ name: 'bad', commands: { Unsendable } })]));
+
+  test('a body that JSON cannot carry answers 500 InvalidCommandResult with the logs, not a bare crash', async () => {
+    for (const kind of ['bigint', 'cycle', 'deep']) {
+      const res = await post(app, '/v1/do/bad/Unsendable', { kind });
+      assert.equal(res.status, 500, kind);
+      const envelope = await readJson(res);
+      assert.equal(envelope.error.error_code, 'InvalidCommandResult', kind);
+      assert.match(envelope.error.message, /cannot be sent as JSON/);
+      assert.deepEqual(envelope.spiff__logs, ['built the result']);
+    }
+  });
+
+  test('deeply nested task data echoed back is refused in the envelope, and the app keeps answering', async () => {
+    const app = createApp(registry);
+    const body = `{"text":"x","spiff__task_data":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const res = await post(app, '/v1/do/test/Echo', body);
+    assert.equal(res.status, 500);
+    assert.equal((await readJson(res)).error.error_code, 'InvalidCommandResult');
+    assert.equal((await post(app, '/v1/do/test/Echo', { text: 'next' })).status, 200);
+  });
+});
