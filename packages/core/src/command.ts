@@ -67,7 +67,7 @@ export function isCommand(value: unknown): value is Command {
   return typeof value === 'object' && value !== null && COMMAND in value;
 }
 
-/** True when a command returned the legacy version-1 shape. */
-export function isLegacyResult(output: CommandOutput): output is LegacyResult {
+/** True when a command returned the legacy version-1 shape: `response` and no `body`. */
+export function isLegacyResult(output: object): output is LegacyResult {
   return !('body' in output) && 'response' in output;
 }

@@ -2,6 +2,7 @@
  * Folds what a command did (its output, or what it threw) into an invocation: the one place that
  * decides how a command's success or failure looks on the wire.
  */
+import { isLegacyResult } from './command.js';
 import { ErrorCode, isCommandError } from './errors.js';
 import type { Failure, Invocation } from './invoke.js';
 import { describeValue, kindOf } from './param.js';
@@ -14,7 +15,7 @@ export function foldOutput(output: unknown, logs: string[], mask: SecretMask): I
     const message = `the command returned ${describeValue(output)}, not { body } or { response }`;
     return rejectedWith('crash', ErrorCode.InvalidCommandResult, message, logs, mask);
   }
-  if (!('body' in output)) {
+  if (isLegacyResult(output)) {
     const answer = toLegacyAnswer(output);
     if (typeof answer === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, answer, logs, mask);
     return { kind: 'v1', answer, logs };

@@ -1,4 +1,5 @@
 import {
+  API_KEY_HEADER,
   ErrorCode,
   type Failure,
   type Invocation,
@@ -14,6 +15,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requireApiKey } from './api-key.js';
 import { readBodyText, readJsonBody } from './body.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
 import { renderHome } from './home.js';
 import { createMetrics } from './metrics.js';
 
@@ -119,7 +121,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       '/v1/*',
       cors({
         origin: [...options.corsOrigins],
-        allowHeaders: ['Content-Type', 'Spiff-Connector-Proxy-Api-Key'],
+        allowHeaders: ['Content-Type', API_KEY_HEADER],
         allowMethods: ['GET', 'POST', 'OPTIONS'],
       }),
     );
@@ -144,7 +146,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   });
   app.get('/v1/auths', (c) => json(c, '[]'));
 
-  const limit = options.bodyLimitBytes ?? 10 * 1024 * 1024;
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
   app.on(
     ['GET', 'POST'],
