@@ -20,7 +20,8 @@ export async function readParams(
   sources: ParamSources,
   cwd: string,
 ): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = {};
+  // Own data properties only (spread, defineProperty): a "__proto__" key stays a plain key.
+  let body: Record<string, unknown> = {};
   if (sources.file !== undefined) {
     const path = resolve(cwd, sources.file);
     let text: string;
@@ -29,15 +30,17 @@ export async function readParams(
     } catch (error) {
       throw new Error(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    Object.assign(body, parseObject(text, `--file ${sources.file}`));
+    body = { ...body, ...parseObject(text, `--file ${sources.file}`) };
   }
-  if (sources.json !== undefined) Object.assign(body, parseObject(sources.json, '--json'));
+  if (sources.json !== undefined) body = { ...body, ...parseObject(sources.json, '--json') };
   for (const pair of sources.pairs ?? []) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new UsageError(`--param needs NAME=VALUE, got ${JSON.stringify(pair)}`);
     const name = pair.slice(0, at);
     const text = pair.slice(at + 1);
-    body[name] = command.params[name]?.type === 'any' ? parseLoosely(text) : text;
+    const value =
+      Object.hasOwn(command.params, name) && command.params[name]?.type === 'any' ? parseLoosely(text) : text;
+    Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return body;
 }

@@ -130,3 +130,17 @@ test('a --file that cannot be read is an error naming the path, exit 1', async (
   assert.equal(code, 1);
   assert.match(err, /cannot read .*missing\.json/);
 });
+
+test('run keeps a "__proto__" parameter a plain key instead of turning it into a prototype', async () => {
+  const { readParams } = await import('../src/params.js');
+  const { defineCommand, param } = await import('@connector-proxy/core');
+  const command = defineCommand({ params: { text: param.str() }, run: ({ text }) => ({ body: text }) });
+  const body = await readParams(
+    command,
+    { json: '{"__proto__": {"polluted": 1}}', pairs: ['__proto__=x', 'text=hi'] },
+    '.',
+  );
+  assert.equal(Object.getPrototypeOf(body), Object.prototype);
+  assert.deepEqual(Object.keys(body).sort(), ['__proto__', 'text']);
+  assert.equal(body.text, 'hi');
+});
