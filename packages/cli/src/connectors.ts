@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainObject } from '@connector-proxy/core';
-import { CONNECTOR_PACKAGE, type Config, type LoadedConnectors, loadConnectors } from '@connector-proxy/server';
+import {
+  CONNECTOR_PACKAGE,
+  type Config,
+  DEVELOPMENT_CONDITIONS,
+  type LoadedConnectors,
+  loadConnectors,
+} from '@connector-proxy/server';
 import type { Io } from './io.js';
 import { plural } from './table.js';
-
-/** Export conditions that pick a connector's TypeScript sources (loaded through tsx). */
-export const DEVELOPMENT_CONDITIONS = ['development', 'import', 'node'] as const;
 
 /** Options of {@link loadForIo}. */
 export interface LoadForIoOptions {

@@ -44,7 +44,10 @@ export interface LoadedConnectors {
 export const CONNECTOR_PACKAGE = /^(@[a-z0-9][\w.-]*\/)?connector-[a-z0-9][\w.-]*$/;
 
 /** Running from TypeScript sources means development: connectors are loaded from theirs too. */
-const DEFAULT_CONDITIONS = import.meta.url.endsWith('.ts') ? ['development', 'import', 'node'] : ['import', 'node'];
+/** Export conditions that pick connectors' built entries, and their TypeScript sources (through tsx). */
+export const BUILT_CONDITIONS = ['import', 'node'] as const;
+export const DEVELOPMENT_CONDITIONS = ['development', ...BUILT_CONDITIONS] as const;
+const DEFAULT_CONDITIONS = import.meta.url.endsWith('.ts') ? DEVELOPMENT_CONDITIONS : BUILT_CONDITIONS;
 
 /**
  * Finds every connector to load: the bundled ones in `<root>/connectors/`, the host package's
