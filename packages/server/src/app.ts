@@ -20,6 +20,7 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
+import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
 import { createMetrics } from './metrics.js';
 
@@ -45,6 +46,8 @@ export interface AppOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Serves Prometheus metrics at `GET /metrics` (behind the API key when one is set). */
   metrics?: boolean;
+  /** Runs commands under the egress policy (see `createEgressGuard`); without it, connections are not checked. */
+  egress?: EgressGuard;
 }
 
 /** The outer HTTP status for an invocation's outcome (decided in core). */
@@ -168,10 +171,13 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       }
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
-      const invocation = await invoke(target, body.value, {
-        ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const run = (denial?: () => string | undefined) =>
+        invoke(target, body.value, {
+          ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(denial ? { denial } : {}),
+        });
+      const invocation = await (options.egress ? options.egress.run(run) : run());
       return answer(c, invocation);
     },
   );
