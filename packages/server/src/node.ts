@@ -1,0 +1,11 @@
+export type { ConnectorSource, LoadedConnectors, LoadOptions } from './load.js';
+export {
+  BUILT_CONDITIONS,
+  CONNECTOR_PACKAGE,
+  DEVELOPMENT_CONDITIONS,
+  discoverConnectors,
+  loadConnectors,
+  pickExport,
+} from './load.js';
+export type { RunningServer, StartOptions } from './serve.js';
+export { formatLogEntry, startServer } from './serve.js';
