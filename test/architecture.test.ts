@@ -146,9 +146,11 @@ test("the server's main entry (createApp, readConfig) loads no fs, net or http m
   assert.ok(files.has('packages/core/src/index.ts'));
 });
 
-test('the import walk sees Node I/O where it is (the node entry loads fs, tsx and the Node server)', () => {
+test('the import walk sees Node I/O where it is (the node and lambda entries load fs, tsx and an adapter)', () => {
   const node = runtimeGraph(join(repo, 'packages/server/src/node.ts')).map((i) => i.specifier);
   assert.ok(node.includes('node:fs'));
   assert.ok(node.includes('tsx/esm/api'));
   assert.ok(node.includes('@hono/node-server'));
+  const lambda = runtimeGraph(join(repo, 'packages/server/src/lambda.ts')).map((i) => i.specifier);
+  assert.ok(lambda.includes('hono/aws-lambda'));
 });

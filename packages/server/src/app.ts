@@ -14,6 +14,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requireApiKey } from './api-key.js';
+import { commandTimeoutFor } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
 import { renderHome } from './home.js';
@@ -179,7 +180,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
       const invocation = await invoke(command, body.value, {
-        ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
+        timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
         config: options.connectorConfig?.[connector] ?? {},
         ...(options.signal ? { signal: options.signal } : {}),
       });

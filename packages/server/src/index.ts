@@ -1,4 +1,5 @@
 export type { AppOptions, RequestLogEntry } from './app.js';
 export { createApp, statusFor } from './app.js';
+export type { AdapterBindings } from './bindings.js';
 export type { Config } from './config.js';
 export { ConfigError, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HOST, DEFAULT_PORT, readConfig } from './config.js';
