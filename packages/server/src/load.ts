@@ -55,7 +55,7 @@ const DEFAULT_CONDITIONS = import.meta.url.endsWith('.ts') ? DEVELOPMENT_CONDITI
  * A connector found twice (a workspace is also a dependency) is listed once.
  */
 export function discoverConnectors(options: LoadOptions): ConnectorSource[] {
-  const conditions = options.conditions ?? DEFAULT_CONDITIONS;
+  const conditions = conditionsOf(options);
   const specs: { spec: string; locate: () => ConnectorSource }[] = [];
   const bundled = join(options.root, 'connectors');
   if (existsSync(bundled)) {
@@ -128,6 +128,21 @@ async function importModule(entry: string, options: LoadOptions): Promise<unknow
   // tsx loads TypeScript sources; each tsImport call is a fresh module graph (reload in development).
   const { tsImport } = await import('tsx/esm/api');
   return tsImport(url, { parentURL: import.meta.url, ...(options.onImport ? { onImport: options.onImport } : {}) });
+}
+
+/** Sources are loaded through tsx; without it (a production install) packages' built entries are picked instead. */
+function conditionsOf(options: LoadOptions): readonly string[] {
+  const conditions = options.conditions ?? DEFAULT_CONDITIONS;
+  return conditions.includes('development') && !tsxInstalled() ? BUILT_CONDITIONS : conditions;
+}
+
+function tsxInstalled(): boolean {
+  try {
+    import.meta.resolve('tsx/esm/api');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** TypeScript entries and fresh imports (reloading) go through tsx; built JavaScript does not. */
