@@ -10,7 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { type EnvelopeV2, startRegistry, type WireError } from '@connector-proxy/core';
-import { createApp, createEgressGuard, createEgressPolicy, type EgressOptions } from '@connector-proxy/server';
+import { createApp, createEgressPolicy, type EgressOptions } from '@connector-proxy/server';
+import { createEgressGuard } from '@connector-proxy/server/node';
 import httpConnector from 'connector-http';
 import smtpConnector from 'connector-smtp';
 

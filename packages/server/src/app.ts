@@ -18,6 +18,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
+import { commandTimeoutFor } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
 import type { EgressGuard } from './egress/hook.js';
@@ -173,7 +174,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
       const run = (denial?: () => string | undefined) =>
         invoke(target, body.value, {
-          ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
+          timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(denial ? { denial } : {}),
         });
