@@ -10,6 +10,7 @@ import {
   rejected,
   statusOf,
   toEnvelope,
+  toOpenApi,
   toWireError,
   toWireResponse,
 } from '@connector-proxy/core';
@@ -60,6 +61,7 @@ interface Prepared {
   listing: string;
   detailedListing: string;
   home: string;
+  openapi: string;
 }
 
 /**
@@ -76,6 +78,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
         listing: JSON.stringify(r.list()),
         detailedListing: JSON.stringify(r.list({ detailed: true })),
         home: renderHome(r, { listCommands: options.apiKey === undefined }),
+        openapi: JSON.stringify(toOpenApi(r, { apiKey: options.apiKey !== undefined })),
       };
       prepared.set(r, p);
     }
@@ -124,6 +127,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     const guard = requireApiKey(options.apiKey);
     app.use('/v1/commands', guard);
     app.use('/v1/auths', guard);
+    app.use('/v1/openapi.json', guard);
     app.use('/v1/do/*', guard);
     app.use('/metrics', guard);
   }
@@ -139,6 +143,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     return json(c, isTruthy(c.req.query('detailed')) ? p.detailedListing : p.listing);
   });
   app.get('/v1/auths', (c) => json(c, '[]'));
+  app.get('/v1/openapi.json', (c) => json(c, prepare(current()).openapi));
 
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
@@ -190,6 +195,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     ['/v1/liveness', 'GET, HEAD'],
     ['/v1/commands', 'GET, HEAD'],
     ['/v1/auths', 'GET, HEAD'],
+    ['/v1/openapi.json', 'GET, HEAD'],
     ['/v1/do/:connector/:command', 'GET, POST'],
   ];
   for (const [path, allow] of allowed) {
