@@ -224,7 +224,7 @@ class Parser {
 
   #arrayBounds(): string {
     if (this.#word('array'))
-      return this.#punct('[') ? ` array[${this.#integer(false)}${this.#expectPunct(']')}` : ' array';
+      return this.#punct('[') ? ` array[${this.#integer(false)}${this.#expectPunct(']')}]` : ' array';
     let text = '';
     while (this.#punct('[')) {
       const size = this.#peek()?.kind === 'number' ? this.#integer(false) : '';

@@ -20,9 +20,13 @@ export function parseName(text: string, maxParts: number): { parts: string[] } |
     const part = readPart(reader);
     if (typeof part !== 'string') return part;
     parts.push(part);
+    const end = reader.at;
     skipSpaces(reader);
     if (reader.at === reader.text.length) break;
-    if (reader.text[reader.at] !== '.') return { problem: `has ${describeChar(reader)} where a name ends` };
+    if (reader.text[reader.at] !== '.') {
+      if (reader.at > end) return { problem: 'has a space inside a name (quote it: "My Name")' };
+      return { problem: `has ${describeChar(reader)} where a name ends` };
+    }
     reader.at += 1;
     skipSpaces(reader);
   }

@@ -2,10 +2,11 @@
  * One command's work on the database: a connection from the pool, one transaction with a
  * statement timeout below the command's deadline, rows read (at most the row cap) before the
  * commit, then the connection given back. A failure rolls everything back; an abort (deadline,
- * shutdown) closes the connection, which ends whatever the server was running for it.
+ * shutdown) cancels the running statement and closes the connection, which rolls back.
  */
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import Cursor from 'pg-cursor';
+import { cancelBackend } from './cancel.js';
 import type { Connection } from './connection-string.js';
 import { invalidParameters, postgresError } from './errors.js';
 import { fromConnectError, fromQueryError } from './failures.js';
@@ -64,7 +65,10 @@ export async function withSession<T>(
     broken = true;
   };
   const onNotice = (notice: { message?: string }) => options.log(`notice: ${notice.message ?? ''}`);
-  const onAbort = () => release(true);
+  const onAbort = () => {
+    cancelBackend(client);
+    release(true);
+  };
   // A connection in use has no listener of the pool's: without one, an error event would crash.
   client.on('error', onError);
   client.on('notice', onNotice);
