@@ -9,7 +9,9 @@ import {
 } from 'hono/aws-lambda';
 import { createApp } from './app.js';
 import type { AdapterBindings } from './bindings.js';
-import { readConfig } from './config.js';
+import { type Config, readConfig } from './config.js';
+import { createEgressGuard } from './egress/hook.js';
+import { createEgressPolicy } from './egress/policy.js';
 import { BUILT_CONDITIONS, loadConnectors } from './load.js';
 import { formatLogEntry } from './serve.js';
 
@@ -57,7 +59,7 @@ const getBodies = new WeakMap<object, string>();
 async function start(options: LambdaHandlerOptions) {
   const env = options.env ?? process.env;
   const config = readConfig(env);
-  const registry = await buildRegistry(options.registry, env, config.connectors);
+  const registry = await buildRegistry(options.registry, env, config);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const format = config.logFormat;
   const app = createApp(registry, {
@@ -65,8 +67,11 @@ async function start(options: LambdaHandlerOptions) {
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
-    connectorConfig: config.connectorConfig,
     metrics: config.metrics,
+    // The same rule as the server's: no guard only when nothing would be refused.
+    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
+      ? {}
+      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const marginMs = options.marginMs ?? LAMBDA_MARGIN_MS;
@@ -89,12 +94,18 @@ async function start(options: LambdaHandlerOptions) {
 function buildRegistry(
   given: LambdaHandlerOptions['registry'],
   env: Record<string, string | undefined>,
-  extra: readonly string[],
+  config: Config,
 ): Promise<Registry> {
   if (typeof given === 'function') return given();
   if (given) return Promise.resolve(given);
   const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
-  return loadConnectors({ root, extra, conditions: BUILT_CONDITIONS }).then((loaded) => loaded.registry);
+  const loading = loadConnectors({
+    root,
+    extra: config.connectors,
+    conditions: BUILT_CONDITIONS,
+    env: config.connectorEnv,
+  });
+  return loading.then((loaded) => loaded.registry);
 }
 
 /**

@@ -1,3 +1,5 @@
+export type { ConnectObserver, EgressGuard, EgressGuardOptions, Resolver } from './egress/hook.js';
+export { createEgressGuard, EGRESS_DENIED, EgressDeniedError } from './egress/hook.js';
 export type { ConnectorSource, LoadedConnectors, LoadOptions } from './load.js';
 export {
   BUILT_CONDITIONS,
