@@ -9,7 +9,7 @@ import {
 } from 'hono/aws-lambda';
 import { createApp } from './app.js';
 import type { AdapterBindings } from './bindings.js';
-import { type Config, readConfig } from './config.js';
+import { readConfig } from './config.js';
 import { createEgressGuard } from './egress/hook.js';
 import { createEgressPolicy } from './egress/policy.js';
 import { BUILT_CONDITIONS, loadConnectors } from './load.js';
@@ -59,7 +59,7 @@ const getBodies = new WeakMap<object, string>();
 async function start(options: LambdaHandlerOptions) {
   const env = options.env ?? process.env;
   const config = readConfig(env);
-  const registry = await buildRegistry(options.registry, env, config);
+  const registry = await buildRegistry(options.registry, env, config.connectors);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const format = config.logFormat;
   const app = createApp(registry, {
@@ -68,7 +68,6 @@ async function start(options: LambdaHandlerOptions) {
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
     metrics: config.metrics,
-    // The same rule as the server's: no guard only when nothing would be refused.
     ...(config.egress.preset === 'open' && config.egress.deny.length === 0
       ? {}
       : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
@@ -94,18 +93,12 @@ async function start(options: LambdaHandlerOptions) {
 function buildRegistry(
   given: LambdaHandlerOptions['registry'],
   env: Record<string, string | undefined>,
-  config: Config,
+  extra: readonly string[],
 ): Promise<Registry> {
   if (typeof given === 'function') return given();
   if (given) return Promise.resolve(given);
   const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
-  const loading = loadConnectors({
-    root,
-    extra: config.connectors,
-    conditions: BUILT_CONDITIONS,
-    env: config.connectorEnv,
-  });
-  return loading.then((loaded) => loaded.registry);
+  return loadConnectors({ root, extra, conditions: BUILT_CONDITIONS, env }).then((loaded) => loaded.registry);
 }
 
 /**

@@ -1,4 +1,4 @@
-export type { ConnectObserver, EgressGuard, EgressGuardOptions, Resolver } from './egress/hook.js';
+export type { ConnectObserver, EgressGuardOptions, Resolver } from './egress/hook.js';
 export { createEgressGuard, EGRESS_DENIED, EgressDeniedError } from './egress/hook.js';
 export type { ConnectorSource, LoadedConnectors, LoadOptions } from './load.js';
 export {
