@@ -1,69 +1,27 @@
-import { type EnvelopeV2, type Invocation, toEnvelope, toWireError } from '@connector-proxy/core';
+import { type EnvelopeV2, ErrorCode, toEnvelope, toWireError } from '@connector-proxy/core';
 import { encode } from './codec.js';
 
-/** Error codes of long-running commands (core's catalogue will hold the shared ones). */
-export const JobErrorCode = {
-  /** The command was running when the proxy stopped, and it is not declared idempotent. */
-  CommandInterrupted: 'CommandInterrupted',
-  /** The proxy is shutting down and accepts no new work. */
-  ProxyShuttingDown: 'ProxyShuttingDown',
-  /** The request's callback URL is outside CONNECTOR_PROXY_CALLBACK_ORIGINS. */
-  CallbackNotAllowed: 'CallbackNotAllowed',
-  /** The job's command is no longer loaded by the proxy that picked the job up. */
-  CommandNotFound: 'command_not_found',
-} as const;
+/** The error code of a request whose callback URL is outside CONNECTOR_PROXY_CALLBACK_ORIGINS (403). */
+export const CALLBACK_NOT_ALLOWED = 'CallbackNotAllowed';
 
-/**
- * What a long-running command's callback carries: always version 2, `command_response.body`
- * present also on failure (SpiffArena reads it after a boundary event caught the error), a
- * mimetype, and a structured error.
- */
-export function toCallbackEnvelope(invocation: Invocation): EnvelopeV2 {
-  if (invocation.kind === 'v1') {
-    const { status, mimetype, body } = invocation.answer;
-    let parsed: unknown = body;
-    if (/json/i.test(mimetype)) {
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        // Sent as the text it is.
-      }
-    }
-    return toEnvelope({ body: parsed, mimetype, httpStatus: status }, null, [...invocation.logs]);
-  }
-  const { envelope } = invocation;
-  const response = envelope.command_response;
-  return {
-    ...envelope,
-    command_response: {
-      ...response,
-      body: response.body === undefined ? null : response.body,
-      mimetype: response.mimetype ?? 'application/json',
-    },
-  };
-}
-
-/** The callback of a command that failed with `code` before or instead of producing a result. */
-export function toFailureEnvelope(code: string, message: string, logs: string[] = [], httpStatus?: number): EnvelopeV2 {
-  const envelope = toEnvelope(null, toWireError(code, message), logs, httpStatus);
-  envelope.command_response = { ...envelope.command_response, body: null, mimetype: 'application/json' };
-  return envelope;
+/** The callback of a job that ended with `code` instead of a result (the command is gone, or was interrupted). */
+export function toFailureEnvelope(code: string, message: string, httpStatus?: number): EnvelopeV2 {
+  const envelope = toEnvelope(null, toWireError(code, message), [], httpStatus);
+  return { ...envelope, command_response: { ...envelope.command_response, body: null, mimetype: 'application/json' } };
 }
 
 /** Serializes a callback envelope; a result JSON cannot carry becomes an InvalidCommandResult callback. */
 export function serializeCallback(envelope: EnvelopeV2): string {
+  let reason = 'the result is not JSON';
   try {
-    const text = encode(envelope);
+    const text: unknown = encode(envelope);
     if (typeof text === 'string') return text;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return encode(
-      toFailureEnvelope(
-        'InvalidCommandResult',
-        `the command's result cannot be sent as JSON: ${reason}`,
-        envelope.spiff__logs,
-      ),
-    );
+    reason = error instanceof Error ? error.message : String(error);
   }
-  return encode(toFailureEnvelope('InvalidCommandResult', 'the command returned nothing JSON can carry'));
+  const fallback = toFailureEnvelope(
+    ErrorCode.InvalidCommandResult,
+    `the command's result cannot be sent as JSON: ${reason}`,
+  );
+  return encode({ ...fallback, spiff__logs: envelope.spiff__logs });
 }

@@ -1,10 +1,8 @@
 export type { BackoffOptions } from './backoff.js';
 export { backoffMs, readRetryAfter } from './backoff.js';
-export type { LongRunning } from './declarations.js';
-export { DEFAULT_BACKGROUND_TIMEOUT_MS, isIdempotent, longRunningOf } from './declarations.js';
 export type { AttemptOutcome, CallbackCredential, DeliverOptions } from './delivery.js';
 export { credentialHeader, deliverOnce } from './delivery.js';
-export { JobErrorCode, toCallbackEnvelope } from './envelope.js';
+export { CALLBACK_NOT_ALLOWED } from './envelope.js';
 export type { FileStoreOptions } from './file-store.js';
 export { DEFAULT_DATA_DIR, DEFAULT_RETAIN_MS, openFileStore } from './file-store.js';
 export type { ArenaAnswer, Job, JobState, JobView } from './job.js';
@@ -20,7 +18,6 @@ export type {
   JobRunnerOptions,
   Redelivery,
   ResolveCommand,
-  WireResponse,
 } from './runner.js';
 export {
   ASYNC_AFTER_LIMIT_MS,

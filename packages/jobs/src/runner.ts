@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type Command,
+  DEFAULT_LONG_RUNNING_TIMEOUT_MS,
+  ErrorCode,
+  failedWith,
   type Invocation,
   type InvokeOptions,
   invoke,
   isPlainObject,
+  longRunningTimeoutMs,
   RequestKey,
   rejected,
+  type Target,
+  toCallbackEnvelope,
   toEnvelope,
-  toWireError,
+  type WireResponse,
 } from '@connector-proxy/core';
 import { type BackoffOptions, backoffMs, readRetryAfter } from './backoff.js';
 import { encode } from './codec.js';
-import { DEFAULT_BACKGROUND_TIMEOUT_MS, isIdempotent, longRunningOf } from './declarations.js';
 import { type CallbackCredential, deliverOnce } from './delivery.js';
-import { JobErrorCode, serializeCallback, toCallbackEnvelope, toFailureEnvelope } from './envelope.js';
+import { CALLBACK_NOT_ALLOWED, serializeCallback, toFailureEnvelope } from './envelope.js';
 import type { Job, JobState } from './job.js';
 import { createJobMetrics } from './metrics.js';
 import { createOriginCheck } from './origins.js';
@@ -29,28 +33,19 @@ export const DEFAULT_RETRY: BackoffOptions = { baseMs: 1_000, maxMs: 300_000 };
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 export const DEFAULT_CONCURRENCY = 100;
 
-/** A status, headers and bytes, sent as they are (the 202, or a refusal). */
-export interface WireResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /** One `/v1/do` request, as the server has it after finding the command and parsing the body. */
 export interface JobRequest {
-  /** `connector/Command`. */
-  id: string;
-  command: Command;
+  target: Target;
   body: unknown;
-  /** How the server invokes the command synchronously (deadline, config, shutdown signal). */
+  /** How the server invokes the command synchronously (its deadline, the shutdown signal). */
   options: InvokeOptions;
 }
 
-/** What the runner made of a request: an invocation to answer as usual, or a ready answer (the 202). */
-export type Handled = { kind: 'invocation'; invocation: Invocation } | { kind: 'response'; response: WireResponse };
+/** What the runner made of a request: an invocation to answer as usual, or the 202 of an accepted job. */
+export type Handled = { kind: 'invocation'; invocation: Invocation } | { kind: 'accepted'; response: WireResponse };
 
-/** A loaded command and how to invoke it, found by id when a job is picked up (also after a restart). */
-export type ResolveCommand = (id: string) => { command: Command; options: InvokeOptions } | undefined;
+/** A loaded command with its connector's configuration and services, found by id when a job is picked up. */
+export type ResolveCommand = (id: string) => Target | undefined;
 
 /** Options of {@link createJobRunner}. */
 export interface JobRunnerOptions {
@@ -128,7 +123,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const finishWithFailure = (job: Job, code: string, message: string, httpStatus?: number) => {
-    finish(job, encode(toFailureEnvelope(code, message, [], httpStatus)), code);
+    finish(job, encode(toFailureEnvelope(code, message, httpStatus)), code);
   };
 
   const end = async (job: Job, state: 'delivered' | 'undeliverable', reason?: string) => {
@@ -141,9 +136,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     else job.reason = reason;
     // A delivered result is SpiffArena's now; an undeliverable one is kept for re-delivery.
     if (state === 'delivered') delete job.result;
-    await store.save(job);
     if (state === 'delivered') metrics.delivered(now - (job.finishedAt ?? now));
     else metrics.undeliverable();
+    await store.save(job);
   };
 
   const run = async (job: Job) => {
@@ -152,7 +147,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const message = target
         ? 'the job has no request left to run'
         : `there is no command ${JSON.stringify(job.command)} in this proxy any more`;
-      finishWithFailure(job, target ? JobErrorCode.CommandInterrupted : JobErrorCode.CommandNotFound, message);
+      finishWithFailure(job, target ? ErrorCode.CommandInterrupted : ErrorCode.CommandNotFound, message);
       await store.save(job);
       return;
     }
@@ -160,9 +155,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     job.runs += 1;
     job.startedAt = Date.now();
     await store.save(job);
-    const invocation = await invoke(target.command, job.request, {
-      ...target.options,
+    const invocation = await invoke(target, job.request, {
       timeoutMs: job.timeoutMs,
+      background: true,
       signal: shutdown.signal,
     });
     if (shutdown.signal.aborted && isFailure(invocation)) throw new Abandoned('the proxy stopped during the run');
@@ -174,7 +169,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const since = job.startedAt === undefined ? '' : ` (started ${new Date(job.startedAt).toISOString()})`;
     finishWithFailure(
       job,
-      JobErrorCode.CommandInterrupted,
+      ErrorCode.CommandInterrupted,
       `the proxy stopped while ${job.command} was running${since}; it is not declared idempotent, so it was not run again`,
       503,
     );
@@ -261,10 +256,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const newJob = (request: JobRequest, callbackUrl: string, timeoutMs: number, state: JobState): Job => ({
     id: randomUUID(),
-    command: request.id,
+    command: request.target.id,
     state,
     callbackUrl,
-    idempotent: isIdempotent(request.command),
+    idempotent: request.target.command.idempotent === true,
     timeoutMs,
     ...(isPlainObject(request.body) ? { request: request.body } : {}),
     runs: state === 'running' ? 1 : 0,
@@ -275,11 +270,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   /** Runs a command that may be switched to the callback path if it is still running after `after` ms. */
   const runSwitchable = async (request: JobRequest, callbackUrl: string, after: number): Promise<Handled> => {
-    const timeoutMs = longRunningOf(request.command)?.timeoutMs ?? DEFAULT_BACKGROUND_TIMEOUT_MS;
+    const timeoutMs = longRunningTimeoutMs(request.target.command) ?? DEFAULT_LONG_RUNNING_TIMEOUT_MS;
     const abort = new AbortController();
     const stop = () => abort.abort(shutdown.signal.reason);
     shutdown.signal.addEventListener('abort', stop, { once: true });
-    const running = invoke(request.command, request.body, { ...request.options, timeoutMs, signal: abort.signal });
+    const running = invoke(request.target, request.body, { timeoutMs, background: true, signal: abort.signal });
     running.finally(() => shutdown.signal.removeEventListener('abort', stop)).catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const first = await Promise.race([
@@ -305,7 +300,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await store.release(job);
       }),
     ).catch((error: unknown) => warn(`job ${job.id}: ${error instanceof Error ? error.message : String(error)}`));
-    return { kind: 'response', response: acceptedResponse(job) };
+    return { kind: 'accepted', response: acceptedResponse(job) };
   };
 
   return {
@@ -314,40 +309,41 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
 
     async handle(request) {
-      const longRunning = longRunningOf(request.command);
-      if (!longRunning && options.asyncAfterMs === undefined) return undefined;
+      const longRunning = longRunningTimeoutMs(request.target.command);
+      if (longRunning === undefined && options.asyncAfterMs === undefined) return undefined;
       const body = request.body;
       const callbackUrl = isPlainObject(body) ? body[RequestKey.callbackUrl] : undefined;
       if (typeof callbackUrl !== 'string' || callbackUrl === '') {
-        if (!longRunning) return undefined;
+        if (longRunning === undefined) return undefined;
         return ranSynchronously(request, 'ran synchronously: the request has no spiff__callback_url');
       }
       const origin = checkOrigin(callbackUrl);
       if (!origin.ok) {
-        if (!longRunning) return undefined;
-        return { kind: 'response', response: refusal(403, JobErrorCode.CallbackNotAllowed, origin.problem) };
+        if (longRunning === undefined) return undefined;
+        return { kind: 'invocation', invocation: failedWith('command', CALLBACK_NOT_ALLOWED, origin.problem, [], 403) };
       }
       if (closing) {
+        const message = 'the proxy is shutting down and accepts no new jobs; try again';
         return {
-          kind: 'response',
-          response: refusal(503, JobErrorCode.ProxyShuttingDown, 'the proxy is shutting down; try again'),
+          kind: 'invocation',
+          invocation: failedWith('shutting_down', ErrorCode.ProxyShuttingDown, message, [], 503),
         };
       }
       if (!isPlainObject(body)) return undefined;
-      const problems = findParamProblems(request.command, body);
+      const problems = findParamProblems(request.target.command, body);
       if (problems.length > 0) {
         const invocation = rejected(
           'invalid_parameters',
-          'InvalidParameters',
+          ErrorCode.InvalidParameters,
           `invalid parameters: ${problems.join('; ')}`,
         );
         return { kind: 'invocation', invocation };
       }
-      if (!longRunning) return runSwitchable(request, callbackUrl, options.asyncAfterMs ?? 0);
-      const job = newJob(request, callbackUrl, longRunning.timeoutMs, 'queued');
+      if (longRunning === undefined) return runSwitchable(request, callbackUrl, options.asyncAfterMs ?? 0);
+      const job = newJob(request, callbackUrl, longRunning, 'queued');
       await store.add(job);
       metrics.accepted();
-      return { kind: 'response', response: acceptedResponse(job) };
+      return { kind: 'accepted', response: acceptedResponse(job) };
     },
 
     get: (id) => store.get(id),
@@ -397,7 +393,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   async function ranSynchronously(request: JobRequest, note: string): Promise<Handled> {
-    const invocation = await invoke(request.command, request.body, request.options);
+    const invocation = await invoke(request.target, request.body, request.options);
     if (invocation.kind === 'v2') invocation.envelope.spiff__logs.unshift(note);
     return { kind: 'invocation', invocation };
   }
@@ -410,11 +406,6 @@ function acceptedResponse(job: Job): WireResponse {
     `accepted as job ${job.id}: the result will be delivered to the callback URL`,
   ]);
   return { status: 202, headers: { 'Content-Type': 'application/json' }, body: encode(envelope) };
-}
-
-function refusal(status: number, code: string, message: string): WireResponse {
-  const envelope = toEnvelope(null, toWireError(code, message), [], status);
-  return { status, headers: { 'Content-Type': 'application/json' }, body: encode(envelope) };
 }
 
 function isFailure(invocation: Invocation): boolean {

@@ -43,7 +43,10 @@ test('a callback Arena completes (200 "completed") is delivered, sent as a JSON 
 
 test('a bearer token is sent as Authorization: Bearer, and nothing else', async () => {
   const { url, task } = arena.task();
-  const attempt = await deliverOnce(url, success, { credential: { kind: 'bearer', value: 'arena-token' }, timeoutMs: 5_000 });
+  const attempt = await deliverOnce(url, success, {
+    credential: { kind: 'bearer', value: 'arena-token' },
+    timeoutMs: 5_000,
+  });
   assert.equal(attempt.outcome, 'delivered');
   assert.equal(task.state, 'COMPLETED');
   const sent = arena.received.at(-1);
@@ -61,7 +64,7 @@ test('200 "retry_scheduled" (a retryable error with retries left in the diagram)
 
 test("each of Arena's 400 error codes ends delivery (refused), with the answer kept", async () => {
   const cases: [string, () => string][] = [
-    ['callback_not_found', () => arena.url + '/v1.0/tasks/999/00000000-0000-4000-8000-999999999999/callback'],
+    ['callback_not_found', () => `${arena.url}/v1.0/tasks/999/00000000-0000-4000-8000-999999999999/callback`],
     [
       'not_waiting_for_callback',
       () => {
@@ -89,7 +92,11 @@ test("each of Arena's 400 error codes ends delivery (refused), with the answer k
 
 test('400 invalid_mimetype is what Arena answers a callback without a JSON Content-Type (we always send one)', async () => {
   const { url } = arena.task();
-  const res = await fetch(url, { method: 'PUT', headers: { 'SpiffWorkflow-Api-Key': 'service-account-key' }, body: 'x' });
+  const res = await fetch(url, {
+    method: 'PUT',
+    headers: { 'SpiffWorkflow-Api-Key': 'service-account-key' },
+    body: 'x',
+  });
   assert.equal(res.status, 400);
   assert.match(await res.text(), /invalid_mimetype/);
 });

@@ -103,7 +103,7 @@ export async function startFakeArena(options: FakeArenaOptions = {}): Promise<Fa
     });
   });
 
-  function handle(entry: Received, match: RegExpExecArray | null, res: ServerResponse): void {
+  function handle(entry: Received, match: RegExpExecArray | null, res: ServerResponse) {
     if (entry.method !== 'PUT' || !match) return send(res, 404, { error: 'Not Found' });
     // authentication_controller.py: a Bearer token, or "if not token and 'SpiffWorkflow-Api-Key' in
     // request.headers: api_key = request.headers['SpiffWorkflow-Api-Key']"; no credentials raise
@@ -186,7 +186,12 @@ export async function startFakeArena(options: FakeArenaOptions = {}): Promise<Fa
     // command_response.body value.', status_code=400)".
     const commandResponse = body.command_response;
     if (!isObject(commandResponse) || !('body' in commandResponse)) {
-      return problem(res, 400, 'invalid_callback_body', 'Service task callbacks must provide a command_response.body value.');
+      return problem(
+        res,
+        400,
+        'invalid_callback_body',
+        'Service task callbacks must provide a command_response.body value.',
+      );
     }
     let result = commandResponse.body;
     if (typeof result === 'string' && commandResponse.mimetype === 'application/json') {
