@@ -6,7 +6,7 @@ export { CALLBACK_NOT_ALLOWED } from './envelope.js';
 export type { FileStoreOptions } from './file-store.js';
 export { DEFAULT_DATA_DIR, DEFAULT_RETAIN_MS, openFileStore } from './file-store.js';
 export type { ArenaAnswer, Job, JobState, JobView } from './job.js';
-export { isFinished, JOB_STATES, toJobView } from './job.js';
+export { isFinished, isJobState, JOB_STATES, toJobView } from './job.js';
 export type { OriginCheck } from './origins.js';
 export { createOriginCheck, toOrigin } from './origins.js';
 export type { RedisStoreOptions } from './redis-store.js';

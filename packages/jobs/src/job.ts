@@ -53,6 +53,11 @@ export interface Job {
   endedAt?: number;
 }
 
+/** True for one of the job states (a query parameter, say). */
+export function isJobState(value: unknown): value is JobState {
+  return typeof value === 'string' && (JOB_STATES as readonly string[]).includes(value);
+}
+
 /** True for the two states a job ends in. */
 export function isFinished(state: JobState): state is 'delivered' | 'undeliverable' {
   return state === 'delivered' || state === 'undeliverable';
@@ -112,8 +117,7 @@ export function isJob(value: unknown): value is Job {
   return (
     typeof v.id === 'string' &&
     typeof v.command === 'string' &&
-    typeof v.state === 'string' &&
-    (JOB_STATES as readonly string[]).includes(v.state) &&
+    isJobState(v.state) &&
     typeof v.callbackUrl === 'string' &&
     typeof v.createdAt === 'number'
   );

@@ -1,20 +1,36 @@
 import { closeSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { chmod, type FileHandle, mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, readdir, readFile, rename, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode } from './codec.js';
 import { isJob, type Job } from './job.js';
 
 const JOURNAL = 'jobs.journal';
 const LOCK = 'lock';
+const REQUESTS = 'requests';
+
+interface Pending {
+  text: string;
+  /** A request body to store beside the journal (its job id and text). */
+  request?: { id: string; text: string };
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * An append-only file of job snapshots, one JSON line each (`{"put": job}` or `{"del": id}`);
  * the last line for an id wins. Every append is on disk (fdatasync) before it resolves, and
  * appends that arrive while one is being written share the next write (group commit), so a burst
  * of accepts costs a few syncs, not one each. A line cut short by kill -9 is dropped at open.
+ *
+ * Request bodies (the parameters, secrets included) are not journal lines: each lives in its own
+ * file under `requests/`, deleted as soon as the job's command has finished, so no copy of them
+ * lingers in the journal until a compaction.
  */
 export class Journal {
-  private pending: { text: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private pending: Pending[] = [];
+  /** Jobs whose request file exists. */
+  private readonly stored = new Set<string>();
+  private readonly stale: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
   private closed = false;
@@ -28,15 +44,17 @@ export class Journal {
 
   /** Opens (or creates) the journal in `dir`, owned by this process; returns it with the jobs it holds. */
   static async open(dir: string, warn: (line: string) => void): Promise<{ journal: Journal; jobs: Map<string, Job> }> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(join(dir, REQUESTS), { recursive: true, mode: 0o700 });
     await chmod(dir, 0o700);
+    await chmod(join(dir, REQUESTS), 0o700);
     takeLock(dir);
     try {
       const path = join(dir, JOURNAL);
-      const jobs = await readJobs(path, warn);
+      const { jobs, withRequest } = await readJobs(path, warn);
       const handle = await open(path, 'a', 0o600);
       await handle.chmod(0o600);
       const journal = new Journal(dir, handle);
+      await journal.loadRequests(jobs, withRequest, warn);
       return { journal, jobs };
     } catch (error) {
       releaseLock(dir);
@@ -44,13 +62,22 @@ export class Journal {
     }
   }
 
-  /** Appends a job's current state. */
+  /** Appends a job's current state; its request body goes to its own file the first time. */
   put(job: Job): Promise<void> {
-    return this.append(`${encode({ put: job })}\n`);
+    const { request, ...rest } = job;
+    const text = `${encode({ put: { ...rest, ...(request ? { hasRequest: true } : {}) } })}\n`;
+    if (request && !this.stored.has(job.id)) {
+      this.stored.add(job.id);
+      return this.append(text, { id: job.id, text: encode(request) });
+    }
+    // The command finished: its parameters go once this line is on disk.
+    if (!request && this.stored.delete(job.id)) this.stale.push(job.id);
+    return this.append(text);
   }
 
   /** Appends the removal of jobs. */
   remove(ids: readonly string[]): Promise<void> {
+    for (const id of ids) if (this.stored.delete(id)) this.stale.push(id);
     return this.append(ids.map((id) => `${encode({ del: id })}\n`).join(''));
   }
 
@@ -70,9 +97,11 @@ export class Journal {
     releaseLock(this.dir);
   }
 
-  private append(text: string): Promise<void> {
+  private append(text: string, request?: Pending['request']): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the job journal is closed'));
-    const written = new Promise<void>((resolve, reject) => this.pending.push({ text, resolve, reject }));
+    const written = new Promise<void>((resolve, reject) =>
+      this.pending.push({ text, ...(request ? { request } : {}), resolve, reject }),
+    );
     if (!this.scheduled) {
       this.scheduled = true;
       this.chain = this.chain.then(() => this.writePending());
@@ -85,7 +114,13 @@ export class Journal {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const stale = this.stale.splice(0);
     try {
+      const requests = batch.flatMap((b) => (b.request ? [b.request] : []));
+      if (requests.length > 0) {
+        await Promise.all(requests.map((r) => writeDurably(this.requestPath(r.id), r.text)));
+        syncDirectory(join(this.dir, REQUESTS));
+      }
       await this.handle.write(batch.map((b) => b.text).join(''));
       await this.handle.datasync();
       this.linesSinceCompaction += batch.length;
@@ -93,13 +128,41 @@ export class Journal {
     } catch (error) {
       for (const b of batch) b.reject(error);
     }
+    await Promise.all(stale.map((id) => unlink(this.requestPath(id)).catch(() => {})));
+  }
+
+  private requestPath(id: string): string {
+    return join(this.dir, REQUESTS, `${encodeURIComponent(id)}.json`);
+  }
+
+  /** Gives each job that still has its request the body from its file; removes files nobody needs. */
+  private async loadRequests(jobs: Map<string, Job>, withRequest: Set<string>, warn: (line: string) => void) {
+    const files = new Set(await readdir(join(this.dir, REQUESTS)));
+    for (const id of withRequest) {
+      const job = jobs.get(id);
+      const name = `${encodeURIComponent(id)}.json`;
+      if (!job || !files.has(name)) continue;
+      files.delete(name);
+      try {
+        const request = decode(await readFile(join(this.dir, REQUESTS, name), 'utf8'));
+        if (typeof request === 'object' && request !== null && !Array.isArray(request)) {
+          job.request = Object.fromEntries(Object.entries(request));
+          this.stored.add(id);
+        }
+      } catch {
+        warn(`job ${id}: its request file cannot be read; the job cannot run again`);
+      }
+    }
+    for (const name of files) await unlink(join(this.dir, REQUESTS, name)).catch(() => {});
   }
 
   private async rewrite(jobs: Iterable<Job>): Promise<void> {
     const path = join(this.dir, JOURNAL);
     const temporary = `${path}.tmp`;
     const lines: string[] = [];
-    for (const job of jobs) lines.push(`${encode({ put: job })}\n`);
+    for (const { request, ...rest } of jobs) {
+      lines.push(`${encode({ put: { ...rest, ...(request ? { hasRequest: true } : {}) } })}\n`);
+    }
     const out = await open(temporary, 'w', 0o600);
     try {
       await out.chmod(0o600);
@@ -117,14 +180,29 @@ export class Journal {
   }
 }
 
+/** Writes a small file with mode 0600 and syncs it before resolving. */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const out = await open(path, 'w', 0o600);
+  try {
+    await out.write(text);
+    await out.datasync();
+  } finally {
+    await out.close();
+  }
+}
+
 /** Reads every job; drops a last line cut short by a crash so the next append starts a fresh line. */
-async function readJobs(path: string, warn: (line: string) => void): Promise<Map<string, Job>> {
+async function readJobs(
+  path: string,
+  warn: (line: string) => void,
+): Promise<{ jobs: Map<string, Job>; withRequest: Set<string> }> {
   const jobs = new Map<string, Job>();
+  const withRequest = new Set<string>();
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if (isMissing(error)) return jobs;
+    if (isMissing(error)) return { jobs, withRequest };
     throw error;
   }
   const end = text.lastIndexOf('\n') + 1;
@@ -145,15 +223,20 @@ async function readJobs(path: string, warn: (line: string) => void): Promise<Map
     if (typeof record !== 'object' || record === null) {
       bad += 1;
     } else if ('put' in record && isJob(record.put)) {
-      jobs.set(record.put.id, record.put);
+      const stored: Job & { hasRequest?: unknown } = record.put;
+      const { hasRequest, ...job } = stored;
+      jobs.set(job.id, job);
+      if (hasRequest === true) withRequest.add(job.id);
+      else withRequest.delete(job.id);
     } else if ('del' in record && typeof record.del === 'string') {
       jobs.delete(record.del);
+      withRequest.delete(record.del);
     } else {
       bad += 1;
     }
   }
   if (bad > 0) warn(`job journal: skipped ${bad} unreadable line${bad > 1 ? 's' : ''}`);
-  return jobs;
+  return { jobs, withRequest };
 }
 
 /** One process per folder: a second proxy on the same journal would corrupt it. */

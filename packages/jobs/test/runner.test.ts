@@ -337,7 +337,9 @@ test('the journal is private (0700 folder, 0600 files) and never holds the callb
   const id = jobIdOf(await accept(runner, 'test/Wait', { ms: 0, spiff__callback_url: arena.task().url }));
   await waitForState(runner.get, id, ['delivered']);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
-  for (const name of readdirSync(dir)) {
+  assert.equal(statSync(join(dir, 'requests')).mode & 0o777, 0o700);
+  assert.deepEqual(readdirSync(join(dir, 'requests')), [], "the finished job's parameters are gone");
+  for (const name of readdirSync(dir).filter((n) => n !== 'requests')) {
     assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, name);
     assert.doesNotMatch(readFileSync(join(dir, name), 'utf8'), new RegExp(KEY));
   }
