@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
 import { devVerb } from './verbs/dev.js';
+import { jobsVerb } from './verbs/jobs.js';
 import { listVerb } from './verbs/list.js';
 import { newVerb } from './verbs/new.js';
 import { runVerb } from './verbs/run.js';
@@ -17,6 +18,7 @@ Verbs:
   list    list the commands of the discovered connectors
   run     run one command, e.g. run example/Example --param message=hi
   new     create a connector package, e.g. new smtp
+  jobs    list a running proxy's long-running jobs; deliver undeliverable ones again
   help    show this help
 
 Options:
@@ -34,6 +36,7 @@ const VERBS: Record<string, Verb> = {
   list: listVerb,
   run: runVerb,
   new: newVerb,
+  jobs: jobsVerb,
 };
 
 /**
