@@ -38,6 +38,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<JobStore
   let work: Work | undefined;
   let concurrency = 1;
   let closing = false;
+  let compacting = false;
 
   const prune = () => {
     const before = Date.now() - retainMs;
@@ -98,8 +99,14 @@ export async function openFileStore(options: FileStoreOptions): Promise<JobStore
   const write = async (job: Job) => {
     jobs.set(job.id, { ...job });
     await journal.put(job);
-    if (journal.linesSinceCompaction > Math.max(1_000, jobs.size * 4)) {
-      journal.compact(prune).catch((error: unknown) => warn(`job journal: compaction failed: ${String(error)}`));
+    if (!compacting && journal.linesSinceCompaction > Math.max(1_000, jobs.size * 4)) {
+      compacting = true;
+      journal
+        .compact(prune)
+        .catch((error: unknown) => warn(`job journal: compaction failed: ${String(error)}`))
+        .finally(() => {
+          compacting = false;
+        });
     }
   };
 

@@ -9,9 +9,8 @@ const LOCK = 'lock';
 const REQUESTS = 'requests';
 
 interface Pending {
-  text: string;
-  /** A request body to store beside the journal (its job id and text). */
-  request?: { id: string; text: string };
+  /** A journal line, or a job whose line is made when the batch is written (naming its request file). */
+  text: string | Omit<Job, 'request'>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -22,15 +21,19 @@ interface Pending {
  * appends that arrive while one is being written share the next write (group commit), so a burst
  * of accepts costs a few syncs, not one each. A line cut short by kill -9 is dropped at open.
  *
- * Request bodies (the parameters, secrets included) are not journal lines: each lives in its own
- * file under `requests/`, deleted as soon as the job's command has finished, so no copy of them
- * lingers in the journal until a compaction.
+ * Request bodies (the parameters, secrets included) are not journal lines: those accepted in one
+ * write batch share one file under `requests/` (one sync for the batch), deleted as soon as the
+ * last of their commands has finished, so no copy of them lingers in the journal until a compaction.
  */
 export class Journal {
   private pending: Pending[] = [];
-  /** Jobs whose request file exists. */
-  private readonly stored = new Set<string>();
+  /** The request file of each job whose request is stored, and the jobs each file still serves. */
+  private readonly stored = new Map<string, string>();
+  private readonly files = new Map<string, Set<string>>();
   private readonly stale: string[] = [];
+  /** Requests to store with the next batch. */
+  private readonly queued = new Map<string, Record<string, unknown>>();
+  private sequence = 0;
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
   private closed = false;
@@ -65,19 +68,22 @@ export class Journal {
   /** Appends a job's current state; its request body goes to its own file the first time. */
   put(job: Job): Promise<void> {
     const { request, ...rest } = job;
-    const text = `${encode({ put: { ...rest, ...(request ? { hasRequest: true } : {}) } })}\n`;
-    if (request && !this.stored.has(job.id)) {
-      this.stored.add(job.id);
-      return this.append(text, { id: job.id, text: encode(request) });
+    if (request) {
+      if (!this.stored.has(job.id)) this.queued.set(job.id, request);
+    } else {
+      // The command finished: its parameters go once this line is on disk.
+      this.queued.delete(job.id);
+      this.forget(job.id);
     }
-    // The command finished: its parameters go once this line is on disk.
-    if (!request && this.stored.delete(job.id)) this.stale.push(job.id);
-    return this.append(text);
+    return this.append(rest);
   }
 
   /** Appends the removal of jobs. */
   remove(ids: readonly string[]): Promise<void> {
-    for (const id of ids) if (this.stored.delete(id)) this.stale.push(id);
+    for (const id of ids) {
+      this.queued.delete(id);
+      this.forget(id);
+    }
     return this.append(ids.map((id) => `${encode({ del: id })}\n`).join(''));
   }
 
@@ -97,11 +103,27 @@ export class Journal {
     releaseLock(this.dir);
   }
 
-  private append(text: string, request?: Pending['request']): Promise<void> {
+  /** A job's journal line, naming its request file while it has one. */
+  private line(job: Omit<Job, 'request'>): string {
+    const file = this.stored.get(job.id);
+    return `${encode({ put: file === undefined ? job : { ...job, requestFile: file } })}\n`;
+  }
+
+  private forget(id: string): void {
+    const file = this.stored.get(id);
+    if (file === undefined) return;
+    this.stored.delete(id);
+    const ids = this.files.get(file);
+    ids?.delete(id);
+    if (ids?.size === 0) {
+      this.files.delete(file);
+      this.stale.push(file);
+    }
+  }
+
+  private append(text: Pending['text']): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the job journal is closed'));
-    const written = new Promise<void>((resolve, reject) =>
-      this.pending.push({ text, ...(request ? { request } : {}), resolve, reject }),
-    );
+    const written = new Promise<void>((resolve, reject) => this.pending.push({ text, resolve, reject }));
     if (!this.scheduled) {
       this.scheduled = true;
       this.chain = this.chain.then(() => this.writePending());
@@ -114,55 +136,72 @@ export class Journal {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const stale = this.stale.splice(0);
     try {
-      const requests = batch.flatMap((b) => (b.request ? [b.request] : []));
+      // Every queued request belongs to a job of this batch: all pending lines are in it.
+      const requests = [...this.queued];
+      this.queued.clear();
       if (requests.length > 0) {
-        await Promise.all(requests.map((r) => writeDurably(this.requestPath(r.id), r.text)));
+        this.sequence += 1;
+        const file = `${Date.now()}-${process.pid}-${this.sequence}.jsonl`;
+        const text = requests.map(([id, request]) => `${encode({ id, request })}\n`).join('');
+        await writeDurably(join(this.dir, REQUESTS, file), text);
         syncDirectory(join(this.dir, REQUESTS));
+        this.files.set(file, new Set(requests.map(([id]) => id)));
+        for (const [id] of requests) this.stored.set(id, file);
       }
-      await this.handle.write(batch.map((b) => b.text).join(''));
+      const lines = batch.map((b) => (typeof b.text === 'string' ? b.text : this.line(b.text)));
+      await this.handle.write(lines.join(''));
       await this.handle.datasync();
       this.linesSinceCompaction += batch.length;
       for (const b of batch) b.resolve();
     } catch (error) {
       for (const b of batch) b.reject(error);
     }
-    await Promise.all(stale.map((id) => unlink(this.requestPath(id)).catch(() => {})));
-  }
-
-  private requestPath(id: string): string {
-    return join(this.dir, REQUESTS, `${encodeURIComponent(id)}.json`);
+    const stale = this.stale.splice(0);
+    await Promise.all(stale.map((file) => unlink(join(this.dir, REQUESTS, file)).catch(() => {})));
   }
 
   /** Gives each job that still has its request the body from its file; removes files nobody needs. */
-  private async loadRequests(jobs: Map<string, Job>, withRequest: Set<string>, warn: (line: string) => void) {
-    const files = new Set(await readdir(join(this.dir, REQUESTS)));
-    for (const id of withRequest) {
-      const job = jobs.get(id);
-      const name = `${encodeURIComponent(id)}.json`;
-      if (!job || !files.has(name)) continue;
-      files.delete(name);
-      try {
-        const request = decode(await readFile(join(this.dir, REQUESTS, name), 'utf8'));
-        if (typeof request === 'object' && request !== null && !Array.isArray(request)) {
-          job.request = Object.fromEntries(Object.entries(request));
-          this.stored.add(id);
-        }
-      } catch {
-        warn(`job ${id}: its request file cannot be read; the job cannot run again`);
-      }
+  private async loadRequests(jobs: Map<string, Job>, withRequest: Map<string, string>, warn: (line: string) => void) {
+    const wanted = new Map<string, Set<string>>();
+    for (const [id, file] of withRequest) {
+      if (!jobs.has(id)) continue;
+      wanted.set(file, (wanted.get(file) ?? new Set()).add(id));
     }
-    for (const name of files) await unlink(join(this.dir, REQUESTS, name)).catch(() => {});
+    for (const name of await readdir(join(this.dir, REQUESTS))) {
+      const ids = wanted.get(name);
+      if (!ids) {
+        await unlink(join(this.dir, REQUESTS, name)).catch(() => {});
+        continue;
+      }
+      const found = new Set<string>();
+      for (const line of (await readFile(join(this.dir, REQUESTS, name), 'utf8')).split('\n')) {
+        if (line === '') continue;
+        let entry: unknown;
+        try {
+          entry = decode(line);
+        } catch {
+          continue;
+        }
+        if (typeof entry !== 'object' || entry === null || !('id' in entry) || !('request' in entry)) continue;
+        const { id, request } = entry;
+        const job = typeof id === 'string' && ids.has(id) ? jobs.get(id) : undefined;
+        if (!job || typeof request !== 'object' || request === null || Array.isArray(request)) continue;
+        job.request = Object.fromEntries(Object.entries(request));
+        found.add(job.id);
+        this.stored.set(job.id, name);
+      }
+      if (found.size > 0) this.files.set(name, found);
+      else await unlink(join(this.dir, REQUESTS, name)).catch(() => {});
+      for (const id of ids) if (!found.has(id)) warn(`job ${id}: its request cannot be read; the job cannot run again`);
+    }
   }
 
   private async rewrite(jobs: Iterable<Job>): Promise<void> {
     const path = join(this.dir, JOURNAL);
     const temporary = `${path}.tmp`;
     const lines: string[] = [];
-    for (const { request, ...rest } of jobs) {
-      lines.push(`${encode({ put: { ...rest, ...(request ? { hasRequest: true } : {}) } })}\n`);
-    }
+    for (const { request, ...rest } of jobs) lines.push(this.line(rest));
     const out = await open(temporary, 'w', 0o600);
     try {
       await out.chmod(0o600);
@@ -195,9 +234,9 @@ async function writeDurably(path: string, text: string): Promise<void> {
 async function readJobs(
   path: string,
   warn: (line: string) => void,
-): Promise<{ jobs: Map<string, Job>; withRequest: Set<string> }> {
+): Promise<{ jobs: Map<string, Job>; withRequest: Map<string, string> }> {
   const jobs = new Map<string, Job>();
-  const withRequest = new Set<string>();
+  const withRequest = new Map<string, string>();
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -223,10 +262,10 @@ async function readJobs(
     if (typeof record !== 'object' || record === null) {
       bad += 1;
     } else if ('put' in record && isJob(record.put)) {
-      const stored: Job & { hasRequest?: unknown } = record.put;
-      const { hasRequest, ...job } = stored;
+      const stored: Job & { requestFile?: unknown } = record.put;
+      const { requestFile, ...job } = stored;
       jobs.set(job.id, job);
-      if (hasRequest === true) withRequest.add(job.id);
+      if (typeof requestFile === 'string' && /^[\w.-]+$/.test(requestFile)) withRequest.set(job.id, requestFile);
       else withRequest.delete(job.id);
     } else if ('del' in record && typeof record.del === 'string') {
       jobs.delete(record.del);
