@@ -18,8 +18,8 @@ after(async () => {
 /** A host with connector-crash: Wait (idempotent) and Charge (not), each noting its start in a file. */
 function createCrashHost(): string {
   const root = createHost();
-  const run = `async run({ ms, marker }, { signal }) {
-      appendFileSync(marker, process.pid + '\\n');
+  const run = (name: string) => `async run({ ms, marker }, { signal }) {
+      appendFileSync(marker, process.pid + ' ${name}\\n');
       await new Promise((resolve, reject) => {
         const timer = setTimeout(resolve, ms);
         signal.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); });
@@ -29,8 +29,8 @@ function createCrashHost(): string {
   writeConnector(join(root, 'connectors/connector-crash'), {
     name: 'crash',
     commands: {
-      Wait: `{ params: { ms: param.int(), marker: param.str() }, longRunning: true, idempotent: true, ${run} }`,
-      Charge: `{ params: { ms: param.int(), marker: param.str() }, longRunning: true, ${run} }`,
+      Wait: `{ params: { ms: param.int(), marker: param.str() }, longRunning: true, idempotent: true, ${run('Wait')} }`,
+      Charge: `{ params: { ms: param.int(), marker: param.str() }, longRunning: true, ${run('Charge')} }`,
     },
   });
   // The fixture's command files import only core; these also note their start in a file.
@@ -165,8 +165,13 @@ test('file journal: kill -9 mid-delivery, and right after accepting 20 jobs: eve
     // The connection is gone, so the held callback is never processed (as a request lost in transit).
     hold.release();
     assert.equal(held.task.completions, 0);
-    await launch(root, fileEnv(arena, dataDir));
-    await until('every callback', () => [held, ...many].every(({ task }) => task.completions === 1));
+    const second = await launch(root, fileEnv(arena, dataDir));
+    await until('every callback', () => [held, ...many].every(({ task }) => task.completions === 1), 40_000).catch(
+      async (error) => {
+        const jobs = await (await fetch(`${second.url}/v1/jobs`)).text();
+        throw new Error(`${error.message}: ${jobs} ${second.output()}`);
+      },
+    );
     await new Promise((r) => setTimeout(r, 300));
     for (const { task } of [held, ...many]) assert.equal(task.completions, 1, task.guid);
     assert.equal(callbacksTo(arena, held.task.guid).length, 2, 'sent before the crash and once after it');
@@ -230,25 +235,26 @@ test('Redis: two instances share jobs; kill -9 the one running them, the other f
     const again = arena.task();
     const interrupted = arena.task({ catches: ['CommandInterrupted'] });
     const plain = Array.from({ length: 10 }, () => arena.task());
-    await accept(a, 'Wait', { ms: 2_500, marker, spiff__callback_url: again.url });
-    await accept(b, 'Charge', { ms: 6_000, marker, spiff__callback_url: interrupted.url });
+    const longMarker = join(makeTemp(), 'long-starts');
+    await accept(a, 'Wait', { ms: 4_000, marker: longMarker, spiff__callback_url: again.url });
+    await accept(b, 'Charge', { ms: 8_000, marker: longMarker, spiff__callback_url: interrupted.url });
     for (const [i, { url }] of plain.entries()) {
       await accept(i % 2 ? a : b, 'Wait', { ms: 50, marker, spiff__callback_url: url });
     }
-    await until('both long commands to start', () => starts(marker).length >= 2);
-    await until('the short jobs', () => plain.every(({ task }) => task.completions === 1));
-    // Kill whichever instance runs the two long commands (the first two starts).
-    const [firstPid, secondPid] = starts(marker);
-    const victims = [a, b].filter((p) => String(p.pid) === firstPid || String(p.pid) === secondPid);
+    await until('both long commands to start', () => starts(longMarker).length >= 2);
+    // Kill whichever instance runs each long command (any instance may have picked either up).
+    const pids = starts(longMarker).map((line) => line.split(' ')[0]);
+    const victims = [a, b].filter((p) => pids.includes(String(p.pid)));
     const survivors = [a, b].filter((p) => !victims.includes(p));
     for (const victim of victims) await victim.kill9();
     if (survivors.length === 0) await launch(root, env);
+    await until('the short jobs', () => plain.every(({ task }) => task.completions === 1), 30_000);
     await until('both callbacks', () => again.task.completions === 1 && interrupted.task.completions === 1, 30_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(callbacksTo(arena, again.task.guid).length, 1, 'the idempotent job is delivered once');
-    assert.deepEqual(again.task.result, { waited: 2_500 });
-    const waitStarts = starts(marker).length;
-    assert.ok(waitStarts >= 13, `the idempotent command ran again (${waitStarts} starts)`);
+    assert.deepEqual(again.task.result, { waited: 4_000 });
+    const longStarts = starts(longMarker).map((line) => line.split(' ')[1]);
+    assert.deepEqual(longStarts.sort(), ['Charge', 'Wait', 'Wait'], 'Wait ran again, Charge did not');
     const [callback] = callbacksTo(arena, interrupted.task.guid);
     assert.equal(callbacksTo(arena, interrupted.task.guid).length, 1);
     assert.equal((callback as { error: { error_code: string } }).error.error_code, 'CommandInterrupted');
