@@ -78,7 +78,10 @@ const url = await new Promise((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`the proxy exited with ${code}: ${output}`)));
 });
 
-const body = JSON.stringify({ seconds: 0, spiff__callback_url: `${origin}/v1.0/tasks/1/00000000-0000-4000-8000-000000000001/callback` });
+const body = JSON.stringify({
+  seconds: 0,
+  spiff__callback_url: `${origin}/v1.0/tasks/1/00000000-0000-4000-8000-000000000001/callback`,
+});
 const latencies = [];
 const allDelivered = new Promise((resolve) => {
   onAll = resolve;
@@ -89,7 +92,11 @@ async function worker() {
   while (next < total) {
     next += 1;
     const t = performance.now();
-    const res = await fetch(`${url}/v1/do/example/Wait`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const res = await fetch(`${url}/v1/do/example/Wait`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
     await res.arrayBuffer();
     latencies.push(performance.now() - t);
     if (res.status !== 202) throw new Error(`expected 202, got ${res.status}`);
@@ -105,8 +112,12 @@ latencies.sort((a, b) => a - b);
 const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
 console.log(`store: ${values.store}, ${total} jobs, ${concurrency} requests in flight`);
 console.log(`accept latency (202): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
-console.log(`accepted ${total} in ${acceptedAfter.toFixed(0)} ms (${((total / acceptedAfter) * 1000).toFixed(0)} jobs/s)`);
-console.log(`delivered ${delivered} in ${deliveredAfter.toFixed(0)} ms (${((delivered / deliveredAfter) * 1000).toFixed(0)} jobs/s)`);
+console.log(
+  `accepted ${total} in ${acceptedAfter.toFixed(0)} ms (${((total / acceptedAfter) * 1000).toFixed(0)} jobs/s)`,
+);
+console.log(
+  `delivered ${delivered} in ${deliveredAfter.toFixed(0)} ms (${((delivered / deliveredAfter) * 1000).toFixed(0)} jobs/s)`,
+);
 stop();
 arena.close();
 rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   DEFAULT_LONG_RUNNING_TIMEOUT_MS,
   ErrorCode,
@@ -93,6 +94,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const checkOrigin = createOriginCheck(options.origins);
   const metrics = createJobMetrics();
   const shutdown = new AbortController();
+  // Every running job and delivery listens to it: that many listeners are expected, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const inflight = new Set<Promise<unknown>>();
   let closing = false;
 
