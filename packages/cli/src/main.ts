@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { conformanceVerb } from './verbs/conformance.js';
 import { devVerb } from './verbs/dev.js';
 import { listVerb } from './verbs/list.js';
 import { newVerb } from './verbs/new.js';
@@ -17,6 +18,7 @@ Verbs:
   list    list the commands of the discovered connectors
   run     run one command, e.g. run example/Example --param message=hi
   new     create a connector package, e.g. new smtp
+  conformance  check any running proxy against the protocol, e.g. conformance http://127.0.0.1:7004
   help    show this help
 
 Options:
@@ -34,6 +36,7 @@ const VERBS: Record<string, Verb> = {
   list: listVerb,
   run: runVerb,
   new: newVerb,
+  conformance: conformanceVerb,
 };
 
 /**
