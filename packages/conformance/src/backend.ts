@@ -32,7 +32,9 @@ class Raised extends Error {
   }
 }
 
+/** The error the backend raises for an answer that is not JSON. */
 export const INVALID_JSON = 'ServiceTaskOperatorReturnedInvalidJsonError';
+/** The error the backend raises for an outer status >= 300 without a structured error. */
 export const BAD_STATUS = 'ServiceTaskOperatorReturnedBadStatusError';
 
 /**

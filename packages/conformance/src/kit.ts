@@ -65,6 +65,8 @@ export interface KitOptions {
   report(result: CheckResult): void;
 }
 
+const LISTING_TIMEOUT_MS = 15_000;
+
 /** Where the callback URL points when the kit runs no endpoint: a closed port on the proxy's own machine. */
 const NOWHERE = 'http://127.0.0.1:9';
 
@@ -91,7 +93,8 @@ export function createKit(options: KitOptions): Kit {
     get(path, apiKey) {
       return send('GET', `${options.baseUrl}${path}`, {
         headers: keyHeader(apiKey),
-        timeoutMs: options.timeoutMs,
+        // The backend gives its listing requests 15 s.
+        timeoutMs: Math.min(options.timeoutMs, LISTING_TIMEOUT_MS),
         signal: options.signal,
       });
     },

@@ -51,19 +51,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     results.push(result);
     options.onResult?.(markBaseline(result, options.baseline));
   };
-  const wantsCallback =
-    options.callback !== undefined && options.callback !== false
-      ? options.callback
-      : options.longRunning || options.cases?.some((c) => c.expect.callback)
-        ? true
-        : undefined;
-  const started = wantsCallback !== undefined && !isEndpoint(wantsCallback);
-  const callback =
-    wantsCallback === undefined
-      ? undefined
-      : isEndpoint(wantsCallback)
-        ? wantsCallback
-        : await startCallbackEndpoint(wantsCallback === true ? {} : wantsCallback);
+  const { callback, owned } = await openCallback(options);
   const kit = createKit({
     baseUrl,
     apiKey: options.apiKey,
@@ -93,7 +81,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     await checkLongRunning(kit, listing.commands, options.longRunning, timing);
     checkEnvelopes(kit);
   } finally {
-    if (started) await callback?.close();
+    if (owned) await callback?.close();
   }
   return applyBaseline(baseUrl, results, options.baseline);
 }
@@ -109,6 +97,21 @@ function readBaseUrl(text: string): string {
     throw new Error(`the base URL must be an http or https URL, got ${JSON.stringify(text)}`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * The callback endpoint of the run: the one given, or one started here (closed at the end) when
+ * asked for or needed by --long-running or a case that expects a callback.
+ */
+async function openCallback(
+  options: ConformanceOptions,
+): Promise<{ callback: CallbackEndpoint | undefined; owned: boolean }> {
+  const given = options.callback;
+  if (isEndpoint(given)) return { callback: given, owned: false };
+  const needed = options.longRunning !== undefined || options.cases?.some((c) => c.expect.callback) === true;
+  if ((given === undefined || given === false) && !needed) return { callback: undefined, owned: false };
+  const settings = typeof given === 'object' ? given : {};
+  return { callback: await startCallbackEndpoint(settings), owned: true };
 }
 
 function isEndpoint(value: unknown): value is CallbackEndpoint {

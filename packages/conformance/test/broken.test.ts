@@ -216,6 +216,19 @@ test('a baseline turns listed failures into expected ones, and names entries tha
   assert.deepEqual(results.unknownBaseline, ['no.such-check']);
 });
 
+test('redirects of /v1/do are followed as requests follows them; only 307/308 keep the POST', async () => {
+  const redirecting = (status: number): FakeProxyOptions => ({
+    do: (call, req) =>
+      req.url?.includes('hop=1') ? undefined : { status, body: '', headers: { Location: `/v1/do/${call.id}?hop=1` } },
+  });
+  const kept = await judge(redirecting(307));
+  assert.deepEqual(failures(kept), []);
+  assert.match(lineOf(kept, 'do.redirects'), /redirects, all 307\/308/);
+  const lost = await judge(redirecting(302));
+  assert.ok(failures(lost).includes('do.redirects'));
+  assert.match(lineOf(lost, 'do.redirects'), /redirected with 302: only 307\/308 keep the POST and its body/);
+});
+
 test('a proxy that does not answer at all is one failure, not a cascade', async () => {
   const fake = await startFakeProxy();
   const url = fake.url;

@@ -7,6 +7,7 @@ export interface FakeAnswer {
   status: number;
   body: string;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 /** A call to `/v1/do/<id>` as the fake proxy sees it. */
@@ -137,7 +138,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       void route(req, Buffer.concat(chunks).toString('utf8')).then((answer) => {
-        res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json' });
+        res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json', ...answer.headers });
         res.end(answer.body);
       });
     });
