@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConnectors, type RunningServer, readConfig, startServer } from '@connector-proxy/server';
+import { readConfig } from '@connector-proxy/server';
+import { loadConnectors, type RunningServer, startServer } from '@connector-proxy/server/node';
 import { type ConformanceCase, type ConformanceResults, formatReport, runConformance } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
