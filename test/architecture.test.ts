@@ -35,6 +35,7 @@ const allowed: Record<string, string[]> = {
   'packages/core': [],
   'packages/server': ['@connector-proxy/core'],
   'packages/cli': ['@connector-proxy/core', '@connector-proxy/server'],
+  'connectors/connector-postgres': ['@connector-proxy/core'],
 };
 
 test('each package imports only what the layering allows: core nothing, server core, cli server and core, connectors core', () => {
