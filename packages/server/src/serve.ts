@@ -4,6 +4,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
+import { createEgressGuard } from './egress/hook.js';
+import { createEgressPolicy } from './egress/policy.js';
 import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
@@ -36,6 +38,9 @@ export async function startServer(
     commandTimeoutMs: config.commandTimeoutMs,
     signal: shutdown.signal,
     metrics: config.metrics,
+    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
+      ? {}
+      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
