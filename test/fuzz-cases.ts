@@ -167,6 +167,9 @@ function rightValue(random: Random, param: ListedParam, targets: LocalTargets): 
   if (param.id === 'smtp_host') return '127.0.0.1';
   if (param.id === 'smtp_port') return targets.smtpPort;
   if (param.id === 'smtp_timeout' || param.id === 'attempts') return random.pick([1, 2]);
+  // Right for a plain local server: no TLS, no login, no private CA.
+  if (param.id === 'smtp_starttls' || param.id === 'smtp_secure') return false;
+  if (['smtp_user', 'smtp_password', 'smtp_ca_cert', 'email_attachments'].includes(param.id)) return undefined;
   if (param.id === 'body_format') return random.pick(['json', 'form', 'raw', 'none']);
   if (param.id.startsWith('email_') && /to|from|cc|bcc|reply/.test(param.id)) return 'Jane <jane@example.org>';
   if (param.type === 'int') return random.pick([1, 2, 3]);
@@ -187,7 +190,8 @@ export function hostileParams(
   for (const param of params) {
     const roll = random.next();
     if (roll < 0.1) continue;
-    setOwn(body, param.id, roll < 1 - wrongShare ? rightValue(random, param, targets) : wrongType(random, param.type));
+    const value = roll < 1 - wrongShare ? rightValue(random, param, targets) : wrongType(random, param.type);
+    if (value !== undefined) setOwn(body, param.id, value);
   }
   if (random.chance(0.3)) {
     setOwn(body, random.pick(KEYS), hostileValue(random));

@@ -134,6 +134,7 @@ test(`hostile bodies and parameters against every bundled command never get a 5x
   try {
     const local = createTally();
     const slow: string[] = [];
+    const kindMs = new Map<string, number>();
     const cases = generate(registry, targets, SEED, IN_PROCESS);
     await inPool(cases, async (c, i) => {
       const init: RequestInit = { method: c.method, headers: c.headers, ...(c.body ? { body: c.body } : {}) };
@@ -141,7 +142,8 @@ test(`hostile bodies and parameters against every bundled command never get a 5x
       const res = await app.request(c.path, init);
       local.record(c, i, { status: res.status, type: res.headers.get('content-type'), text: await res.text() });
       const ms = performance.now() - before;
-      if (ms > 200) slow.push(`#${i} ${c.kind} ${c.path.slice(0, 60)} ${Math.round(ms)} ms`);
+      kindMs.set(c.kind, (kindMs.get(c.kind) ?? 0) + ms);
+      if (ms > 200) slow.push(`#${i} ${c.kind} ${c.path.slice(0, 60)} ${c.body?.length ?? 0} B ${Math.round(ms)} ms`);
     });
 
     const remote = createTally();
@@ -163,6 +165,7 @@ test(`hostile bodies and parameters against every bundled command never get a 5x
       `in-process error codes: ${local.summary('code')}`,
       `over the port statuses: ${remote.summary('status')}`,
       `upstream HTTP requests served: ${upstream.served()}, SMTP messages queued: ${mail.served()}`,
+      `ms by kind: ${[...kindMs].map(([k, v]) => `${k}=${Math.round(v)}`).join(' ')}`,
       `slower than 200 ms: ${slow.length} ${slow.slice(0, 30).join('; ')}`,
     ]) {
       t.diagnostic(line);
