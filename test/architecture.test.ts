@@ -33,11 +33,12 @@ const packages = [
 
 const allowed: Record<string, string[]> = {
   'packages/core': [],
-  'packages/server': ['@connector-proxy/core'],
+  'packages/jobs': ['@connector-proxy/core'],
+  'packages/server': ['@connector-proxy/core', '@connector-proxy/jobs'],
   'packages/cli': ['@connector-proxy/core', '@connector-proxy/server'],
 };
 
-test('each package imports only what the layering allows: core nothing, server core, cli server and core, connectors core', () => {
+test('each package imports only what the layering allows: core nothing, jobs core, server jobs and core, cli server and core, connectors core', () => {
   const violations: string[] = [];
   for (const dir of packages) {
     const may = allowed[dir] ?? ['@connector-proxy/core'];

@@ -14,6 +14,7 @@ import {
   toWireError,
   toWireResponse,
 } from '@connector-proxy/core';
+import type { JobRunner } from '@connector-proxy/jobs';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -25,6 +26,7 @@ import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
 import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
+import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
 import type { RequestLogEntry } from './request-log.js';
 
@@ -44,6 +46,8 @@ export interface AppOptions {
   metrics?: boolean;
   /** Runs commands under the egress policy (see `createEgressGuard`); without it, connections are not checked. */
   egress?: EgressGuard;
+  /** Runs long-running commands in the background and delivers their results (jobs-routes.ts). */
+  jobs?: JobRunner;
 }
 
 /** The outer HTTP status for an invocation's outcome (decided in core). */
@@ -126,8 +130,11 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     app.use('/metrics', guard);
   }
   if (metrics) {
-    app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+    app.get('/metrics', (c) =>
+      c.body(metrics.render() + (options.jobs?.metrics() ?? ''), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
+    );
   }
+  mountJobRoutes(app, options.jobs, options.apiKey === undefined ? undefined : requireApiKey(options.apiKey));
 
   app.get('/', (c) => c.html(prepare(current()).home));
   app.get('/liveness', (c) => c.json(LIVENESS_BODY));
@@ -182,12 +189,15 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       }
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
+      const invokeOptions = {
+        timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+      // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
+      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions, options.egress);
+      if (handled) return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
       const run = (denial?: () => string | undefined) =>
-        invoke(target, body.value, {
-          timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(denial ? { denial } : {}),
-        });
+        invoke(target, body.value, { ...invokeOptions, ...(denial ? { denial } : {}) });
       const invocation = await (options.egress ? options.egress.run(run) : run());
       return answer(c, invocation);
     },

@@ -1,4 +1,13 @@
 import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
+import {
+  ASYNC_AFTER_LIMIT_MS,
+  type CallbackCredential,
+  DEFAULT_CALLBACK_TTL_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DATA_DIR,
+  DEFAULT_RETRY,
+  toOrigin,
+} from '@connector-proxy/jobs';
 import { createEgressPolicy } from './egress/policy.js';
 
 /** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
@@ -38,6 +47,33 @@ export interface Config {
    * each connector's declarations at startup (core's `startRegistry`).
    */
   connectorEnv: Record<string, string>;
+  /** Long-running commands and their callbacks; undefined when callbacks are not configured. */
+  jobs: JobsConfig | undefined;
+}
+
+/** Where jobs are kept: a journal in a local folder, or Redis shared by several instances. */
+export type JobStoreConfig =
+  | { kind: 'file'; dir: string }
+  /** The URL may hold a password: never logged (see `describeRedisUrl`). */
+  | { kind: 'redis'; url: string; prefix: string };
+
+/** The settings of long-running commands (`CONNECTOR_PROXY_CALLBACK_*`, `CONNECTOR_PROXY_JOBS*`). */
+export interface JobsConfig {
+  /** Origins a callback URL may have; the credential goes nowhere else. */
+  callbackOrigins: string[];
+  /** How the proxy authenticates to SpiffArena's callback endpoint. Never logged. */
+  credential: CallbackCredential;
+  /** Delivery gives up this long after the result was ready. */
+  callbackTtlMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Switch any command still running after this many ms to the callback path. */
+  asyncAfterMs: number | undefined;
+  store: JobStoreConfig;
+  /** How long a job stays claimed by an instance that gives no sign of life (Redis). */
+  leaseMs: number;
+  /** Jobs one instance works on at once. */
+  concurrency: number;
 }
 
 /** A bad environment value; the message is one line that names the variable. */
@@ -84,6 +120,7 @@ export function readConfig(env: Env): Config {
     metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
     connectorEnv: readConnectorEnv(env),
     egress: readEgress(env),
+    jobs: readJobsConfig(env),
   };
 }
 
@@ -99,6 +136,94 @@ function readEgress(env: Env): Config['egress'] {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
   return egress;
+}
+
+const CALLBACK_VARIABLES = ['CONNECTOR_PROXY_CALLBACK_API_KEY', 'CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN'] as const;
+
+/** Callbacks need both an origin list and one credential; half of that stops startup. */
+function readJobsConfig(env: Env): JobsConfig | undefined {
+  for (const name of [...CALLBACK_VARIABLES, 'CONNECTOR_PROXY_CALLBACK_ORIGINS']) {
+    if (env[name] !== undefined && env[name].trim() === '') {
+      throw new ConfigError(`${name} is set but empty: set a value, or unset it`);
+    }
+  }
+  const origins = list(env.CONNECTOR_PROXY_CALLBACK_ORIGINS);
+  const given = CALLBACK_VARIABLES.filter((name) => env[name] !== undefined);
+  if (given.length === 2) {
+    throw new ConfigError(
+      'CONNECTOR_PROXY_CALLBACK_API_KEY and CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN are both set: set only one',
+    );
+  }
+  if (origins.length === 0 && given.length === 0) {
+    for (const name of ['CONNECTOR_PROXY_ASYNC_AFTER_MS', 'CONNECTOR_PROXY_JOBS']) {
+      if (text(env, name) !== undefined) {
+        throw new ConfigError(
+          `${name} needs callbacks: set CONNECTOR_PROXY_CALLBACK_ORIGINS and CONNECTOR_PROXY_CALLBACK_API_KEY (or _BEARER_TOKEN)`,
+        );
+      }
+    }
+    return undefined;
+  }
+  if (origins.length === 0) {
+    throw new ConfigError(
+      `${given[0]} is set but CONNECTOR_PROXY_CALLBACK_ORIGINS is not: list the origins callbacks may go to, e.g. https://arena.example.com`,
+    );
+  }
+  if (given.length === 0) {
+    throw new ConfigError(
+      'CONNECTOR_PROXY_CALLBACK_ORIGINS is set but no credential: set CONNECTOR_PROXY_CALLBACK_API_KEY (a service account key) or CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN',
+    );
+  }
+  const callbackOrigins = origins.map((origin) => {
+    try {
+      return toOrigin(origin);
+    } catch (error) {
+      throw new ConfigError(`CONNECTOR_PROXY_CALLBACK_ORIGINS: ${error instanceof Error ? error.message : error}`);
+    }
+  });
+  const apiKey = env.CONNECTOR_PROXY_CALLBACK_API_KEY;
+  const credential: CallbackCredential =
+    apiKey !== undefined
+      ? { kind: 'api-key', value: apiKey.trim() }
+      : { kind: 'bearer', value: (env.CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN ?? '').trim() };
+  const asyncAfter = text(env, 'CONNECTOR_PROXY_ASYNC_AFTER_MS');
+  const retryBaseMs = integer(env, 'CONNECTOR_PROXY_CALLBACK_RETRY_BASE_MS', DEFAULT_RETRY.baseMs, 1, 3_600_000);
+  return {
+    callbackOrigins,
+    credential,
+    callbackTtlMs: integer(env, 'CONNECTOR_PROXY_CALLBACK_TTL_MS', DEFAULT_CALLBACK_TTL_MS, 1, 30 * 86_400_000),
+    retryBaseMs,
+    retryMaxMs: integer(
+      env,
+      'CONNECTOR_PROXY_CALLBACK_RETRY_MAX_MS',
+      Math.max(DEFAULT_RETRY.maxMs, retryBaseMs),
+      retryBaseMs,
+      86_400_000,
+    ),
+    asyncAfterMs:
+      asyncAfter === undefined
+        ? undefined
+        : integer(env, 'CONNECTOR_PROXY_ASYNC_AFTER_MS', 0, 1, ASYNC_AFTER_LIMIT_MS - 1),
+    store: readJobStore(env),
+    leaseMs: integer(env, 'CONNECTOR_PROXY_JOBS_LEASE_MS', 30_000, 500, 3_600_000),
+    concurrency: integer(env, 'CONNECTOR_PROXY_JOBS_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 10_000),
+  };
+}
+
+function readJobStore(env: Env): JobStoreConfig {
+  const value = text(env, 'CONNECTOR_PROXY_JOBS') ?? 'file';
+  if (value === 'file') return { kind: 'file', dir: text(env, 'CONNECTOR_PROXY_DATA_DIR') ?? DEFAULT_DATA_DIR };
+  if (/^rediss?:\/\/./.test(value)) {
+    const prefix = text(env, 'CONNECTOR_PROXY_JOBS_PREFIX') ?? 'connector-proxy';
+    if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) {
+      throw new ConfigError(
+        `CONNECTOR_PROXY_JOBS_PREFIX may hold letters, digits, "_", "." and "-" only, got ${JSON.stringify(prefix)}`,
+      );
+    }
+    return { kind: 'redis', url: value, prefix };
+  }
+  // The value is not echoed: a mistyped Redis URL may hold a password.
+  throw new ConfigError('CONNECTOR_PROXY_JOBS must be "file" or a redis:// (or rediss://) URL');
 }
 
 function readConnectorEnv(env: Env): Record<string, string> {

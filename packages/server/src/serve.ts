@@ -4,8 +4,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
-import { createEgressGuard } from './egress/hook.js';
-import { createEgressPolicy } from './egress/policy.js';
+import { createEgressFor } from './egress/hook.js';
+import { startJobs } from './jobs-start.js';
 import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
@@ -31,6 +31,12 @@ export async function startServer(
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const shutdown = new AbortController();
   const format = config.logFormat;
+  const currentRegistry = typeof registry === 'function' ? registry : () => registry;
+  const egress = createEgressFor(config);
+  // Before listening: jobs a crash left behind are picked up, and a bad job store stops startup.
+  const jobs = config.jobs
+    ? await startJobs(config.jobs, currentRegistry, (line) => write(`connector-proxy: ${line}`), egress)
+    : undefined;
   const app = createApp(registry, {
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
@@ -38,9 +44,8 @@ export async function startServer(
     commandTimeoutMs: config.commandTimeoutMs,
     signal: shutdown.signal,
     metrics: config.metrics,
-    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
-      ? {}
-      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
+    ...(egress ? { egress } : {}),
+    ...(jobs ? { jobs } : {}),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -60,6 +65,9 @@ export async function startServer(
       () => resolve(s),
     );
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await jobs?.close();
+    throw error;
   });
   server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
@@ -70,6 +78,10 @@ export async function startServer(
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        // Jobs stop taking work now; those running get the grace period, then wait for recovery.
+        const jobsClosed = jobs?.close(config.shutdownGraceMs).catch((error: unknown) => {
+          write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+        });
         const force = setTimeout(() => {
           // Past the grace period: abort commands still running (ProxyShuttingDown), then drop their connections.
           shutdown.abort(new Error('the proxy is shutting down'));
@@ -77,12 +89,13 @@ export async function startServer(
         }, config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
-          // Every request is over: the connectors' pools and clients can go.
-          const current = typeof registry === 'function' ? registry() : registry;
-          current.close().then(resolve, (error: unknown) => {
-            write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
-            resolve();
-          });
+          // Every request and job is over: the connectors' pools and clients can go.
+          Promise.resolve(jobsClosed)
+            .then(() => currentRegistry().close())
+            .then(resolve, (error: unknown) => {
+              write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+              resolve();
+            });
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });

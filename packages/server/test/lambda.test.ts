@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createRegistry, defineCommand, defineConnector, param, type Registry } from '@connector-proxy/core';
+import { defineCommand, defineConnector, param, type Registry, startRegistry } from '@connector-proxy/core';
 import type { APIGatewayProxyResult } from 'hono/aws-lambda';
 import { readConfig } from '../src/config.js';
 import { createLambdaHandler, type LambdaHandlerOptions } from '../src/lambda.js';
@@ -160,13 +160,16 @@ const quiet = { CONNECTOR_PROXY_PORT: '0', CONNECTOR_PROXY_LOG_FORMAT: 'off' };
 
 before(async () => {
   const loaded = await loadConnectors({ root: repo });
-  registry = createRegistry([...loaded.registry.connectors, defineConnector({ name: 'test', commands: { Slow } })]);
+  await loaded.registry.close();
+  const test = defineConnector({ name: 'test', commands: { Slow } });
+  registry = await startRegistry([...loaded.registry.connectors, test]);
   open = await startServer(readConfig(quiet), registry);
   keyed = await startServer(readConfig({ ...quiet, CONNECTOR_PROXY_API_KEY: KEY }), registry);
 });
 
 after(async () => {
   await Promise.all([open?.close(), keyed?.close()]);
+  await registry?.close();
 });
 
 function lambda(options: LambdaHandlerOptions = {}) {
