@@ -16,7 +16,10 @@ export interface Config {
   port: number;
   /** `undefined`: the API is open. Never logged. */
   apiKey: string | undefined;
-  /** Origins allowed to call `/v1/*` from a browser; empty means no CORS headers. */
+  /**
+   * Origins allowed to call `/v1/*` from a browser, each `scheme://host[:port]` as browsers send it,
+   * or `['*']` (only with an API key); empty means no CORS headers.
+   */
   corsOrigins: string[];
   /** Extra connectors to load: package names or paths (`CONNECTOR_PROXY_CONNECTORS`). */
   connectors: string[];
@@ -24,6 +27,12 @@ export interface Config {
   bodyLimitBytes: number;
   /** Deadline of every command; the backend gives up after 45 s. */
   commandTimeoutMs: number;
+  /** A client must send a request's headers within this (else 408); at most `requestTimeoutMs`. */
+  headersTimeoutMs: number;
+  /** A client must send a whole request, body included, within this (else 408): the deadline plus a margin. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this; longer than load balancers' usual 60 s. */
+  keepAliveTimeoutMs: number;
   /** How long shutdown waits for requests in flight before closing their connections. */
   shutdownGraceMs: number;
   /** `json` lines for log collectors, `text` for people, `off` for none. */
@@ -76,6 +85,12 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 7004;
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 50_000;
+/** Headers are a few hundred bytes that every real client sends at once; a slow drip is an attack. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** Added to the command deadline: a body that takes longer to arrive leaves the command no time to run. */
+export const REQUEST_TIMEOUT_MARGIN_MS = 5_000;
+/** Above the 60 s idle timeout of common load balancers, so the proxy never closes a connection they reuse. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -87,14 +102,19 @@ export function readConfig(env: Env): Config {
       'CONNECTOR_PROXY_API_KEY is set but empty: set a key, or unset the variable to leave the API open',
     );
   }
+  const commandTimeoutMs = integer(env, 'CONNECTOR_PROXY_COMMAND_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 3_600_000);
+  const requestTimeoutMs = commandTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS;
   return {
     host: text(env, 'CONNECTOR_PROXY_HOST') ?? DEFAULT_HOST,
     port: integer(env, 'CONNECTOR_PROXY_PORT', DEFAULT_PORT, 0, 65_535),
     apiKey,
-    corsOrigins: list(env.CONNECTOR_PROXY_CORS_ORIGINS),
+    corsOrigins: corsOrigins(env, apiKey !== undefined),
     connectors: list(env.CONNECTOR_PROXY_CONNECTORS),
     bodyLimitBytes: integer(env, 'CONNECTOR_PROXY_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1, 2 ** 30),
-    commandTimeoutMs: integer(env, 'CONNECTOR_PROXY_COMMAND_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 3_600_000),
+    commandTimeoutMs,
+    headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
     shutdownGraceMs: integer(env, 'CONNECTOR_PROXY_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
     logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
     metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
@@ -246,4 +266,51 @@ function oneOf<const V extends string>(env: Env, name: string, values: readonly 
     throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
   }
   return found;
+}
+
+const CORS_VARIABLE = 'CONNECTOR_PROXY_CORS_ORIGINS';
+
+/**
+ * Reads the allowed CORS origins. Each must be what a browser sends in `Origin`: http(s), a host,
+ * an optional port, no path (not even `/`), no user or query; anything else would never match and
+ * would fail silently, so it stops startup. Hosts are compared as browsers write them (lower case,
+ * no default port). `*` (alone) lets any page call the API and read its answers. That leaks nothing
+ * while an API key is required: the key travels in a header that a browser never adds by itself, so
+ * a page must already know it. Without a key, though, any web page a user opens could run commands
+ * through that user's browser, from inside their network, and read the answers (an intranet page
+ * fetched by http/GetRequestV2, say); so `*` needs `CONNECTOR_PROXY_API_KEY`.
+ */
+function corsOrigins(env: Env, hasApiKey: boolean): string[] {
+  const entries = list(env[CORS_VARIABLE]);
+  if (entries.includes('*')) {
+    if (entries.length > 1) throw new ConfigError(`${CORS_VARIABLE}: "*" allows every origin, so it must be alone`);
+    if (!hasApiKey) {
+      throw new ConfigError(
+        `${CORS_VARIABLE}="*" needs CONNECTOR_PROXY_API_KEY: without a key any web page could run commands through its visitors' browsers`,
+      );
+    }
+    return ['*'];
+  }
+  return [...new Set(entries.map(toOrigin))];
+}
+
+/** http(s), then a host and an optional port, and nothing after: no path, query, fragment or user. */
+const ORIGIN_FORM = /^https?:\/\/[^/?#\\@\s]+$/i;
+
+function toOrigin(entry: string): string {
+  const origin = ORIGIN_FORM.test(entry) ? originOf(entry) : undefined;
+  if (origin !== undefined) return origin;
+  const near = originOf(entry);
+  const hint = near === undefined || !/^https?:/.test(near) ? '' : `, e.g. ${JSON.stringify(near)}`;
+  throw new ConfigError(
+    `${CORS_VARIABLE}: ${JSON.stringify(entry)} is not an origin: write scheme://host[:port] with http or https and no path${hint}`,
+  );
+}
+
+function originOf(text: string): string | undefined {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return undefined;
+  }
 }

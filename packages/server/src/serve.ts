@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
-import { createApp, type RequestLogEntry } from './app.js';
+import { createApp } from './app.js';
+import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
 import { createEgressFor } from './egress/hook.js';
 import { startJobs } from './jobs-start.js';
+import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -47,12 +49,27 @@ export async function startServer(
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          // How often Node looks for requests past their timeouts (its default is every 30 s).
+          connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+        },
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
   }).catch(async (error: unknown) => {
     await jobs?.close();
     throw error;
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
@@ -89,7 +106,7 @@ export async function startServer(
 
 /** Formats one request log entry as a JSON line or a short human line. */
 export function formatLogEntry(entry: RequestLogEntry, format: 'json' | 'text'): string {
-  if (format === 'json') return JSON.stringify({ time: new Date().toISOString(), ...entry });
-  const suffix = entry.errorCode ? ` ${entry.errorCode}` : '';
-  return `${entry.method} ${entry.path} ${entry.status} ${entry.ms}ms${suffix}`;
+  if (format === 'json') return escapeJsonLine(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+  const suffix = entry.errorCode ? ` ${escapeLogField(entry.errorCode)}` : '';
+  return `${escapeLogField(entry.method)} ${escapeLogField(entry.path)} ${entry.status} ${entry.ms}ms${suffix}`;
 }
