@@ -1,8 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
 import { createApp, type RequestLogEntry } from './app.js';
 import type { Config } from './config.js';
+import { createLogWriter } from './log-writer.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -14,7 +16,10 @@ export interface RunningServer {
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
-  /** Where lines of the request log and lifecycle messages go. */
+  /**
+   * Where lines of the request log and lifecycle messages go. By default a buffered writer on
+   * stdout, flushed at close and at exit; a function given here is called once per line.
+   */
   write?: (line: string) => void;
 }
 
@@ -24,9 +29,12 @@ export async function startServer(
   registry: Registry | (() => Registry),
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const shutdown = new AbortController();
   const format = config.logFormat;
+  const writer = options.write || format === 'off' ? undefined : createLogWriter();
+  const write = options.write ?? ((line: string) => writer?.write(line));
+  const shutdown = new AbortController();
+  // Every command in flight listens to it, so more than 10 at once is normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const app = createApp(registry, {
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
@@ -40,6 +48,9 @@ export async function startServer(
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
+  }).catch((error: unknown) => {
+    writer?.close();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -56,6 +67,7 @@ export async function startServer(
         }, config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
+          writer?.close();
           resolve();
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
