@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
 
 /** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
@@ -22,6 +23,8 @@ export interface Config {
   metrics: boolean;
   /** Per connector name, its `CONNECTOR_<NAME>_<KEY>` variables (key without the prefix). */
   connectorConfig: Record<string, Record<string, string>>;
+  /** Server processes sharing the port (node:cluster); 1 runs none. */
+  workers: number;
 }
 
 /** A bad environment value; the message is one line that names the variable. */
@@ -56,7 +59,14 @@ export function readConfig(env: Env): Config {
     logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
     metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
     connectorConfig: readConnectorConfig(env),
+    workers: readWorkers(env),
   };
+}
+
+/** `CONNECTOR_PROXY_WORKERS`: a number, or `auto` for one per available core. */
+function readWorkers(env: Env): number {
+  if (text(env, 'CONNECTOR_PROXY_WORKERS') === 'auto') return availableParallelism();
+  return integer(env, 'CONNECTOR_PROXY_WORKERS', 1, 1, 256);
 }
 
 const CONNECTOR_VARIABLE = /^CONNECTOR_([A-Z0-9]+)_([A-Z0-9_]+)$/;

@@ -1,5 +1,7 @@
 export type { AppOptions, RequestLogEntry } from './app.js';
 export { createApp, statusFor } from './app.js';
+export type { ClusterOptions } from './cluster.js';
+export { runCluster } from './cluster.js';
 export type { Config } from './config.js';
 export { ConfigError, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HOST, DEFAULT_PORT, readConfig } from './config.js';
 export type { ConnectorSource, LoadedConnectors, LoadOptions } from './load.js';
@@ -11,5 +13,7 @@ export {
   loadConnectors,
   pickExport,
 } from './load.js';
+export type { LogWriter, LogWriterOptions } from './log-writer.js';
+export { createLogWriter } from './log-writer.js';
 export type { RunningServer, StartOptions } from './serve.js';
 export { formatLogEntry, startServer } from './serve.js';
