@@ -2,7 +2,9 @@
 // one line per turn of the event loop (as one request per turn would) with process.stdout.write
 // against the proxy's buffered writer, beside the same loop that only formats; each in a child
 // process whose stdout is a pipe that the parent drains, as a log collector does.
-// Usage: node bench/log-cost.js [LINES]   (needs the server package built: npm run build)
+// Usage: node bench/log-cost.js [LINES] [--inherit]   (needs the server package built: npm run build)
+// --inherit: the children write to this process's stdout instead (a terminal, a file), and the
+// figures go to stderr.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -43,16 +45,20 @@ if (process.argv[2] === '--child') {
   const used = process.cpuUsage(before);
   process.send?.({ micros: (used.user + used.system) / Number(lines) });
 } else {
-  const lines = Number(process.argv[2] ?? 100_000);
+  const inherit = process.argv.includes('--inherit');
+  const lines = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
   const script = fileURLToPath(import.meta.url);
-  console.log(`request log: CPU per line over ${lines} lines, one a turn of the event loop, stdout a drained pipe:`);
+  const print = inherit ? console.error : console.log;
+  print(
+    `request log: CPU per line over ${lines} lines, one a turn of the event loop, stdout ${inherit ? 'inherited' : 'a drained pipe'}:`,
+  );
   for (const format of ['text', 'json']) {
     /** @type {Record<string, number>} */
     const cost = {};
     for (const writer of ['none', 'stdout', 'buffered']) {
       cost[writer] = await new Promise((resolve, reject) => {
         const child = fork(script, ['--child', writer, format, String(lines)], {
-          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+          stdio: ['ignore', inherit ? 'inherit' : 'pipe', 'inherit', 'ipc'],
         });
         child.stdout?.resume();
         child.once('message', (/** @type {any} */ m) => resolve(Number(m.micros)));
@@ -61,7 +67,7 @@ if (process.argv[2] === '--child') {
     }
     const none = cost.none ?? 0;
     const added = (/** @type {string} */ w) => ((cost[w] ?? 0) - none).toFixed(2);
-    console.log(
+    print(
       `  ${format}: the loop that only formats ${none.toFixed(2)} us a line; writing adds ` +
         `${added('stdout')} us with process.stdout.write, ${added('buffered')} us with the buffered writer`,
     );

@@ -1,6 +1,6 @@
 // One stage of the proxy's request path, served on its own, so that `bench/stages.js` can tell
 // what each layer costs by difference: the same answer, built by more and more of the proxy.
-// Usage: node bench/stage-server.js STAGE   (STAGE: node, hono, body, invoke, app, text; see stages.js)
+// Usage: node bench/stage-server.js STAGE   (STAGE: node, hono, body, invoke, headers, app, off, text-sync, text; see stages.js)
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRegistry, invoke } from '@connector-proxy/core';
@@ -31,11 +31,13 @@ if (stage === 'node') {
     });
   });
   running = await listen(server.listen(0, '127.0.0.1'));
-} else if (stage === 'hono' || stage === 'body' || stage === 'invoke') {
+} else if (stage === 'hono' || stage === 'body' || stage === 'invoke' || stage === 'headers') {
   const app = new Hono();
   app.get('/v1/commands', (c) => c.body(listing, 200, JSON_TYPE));
   app.post('/v1/do/:connector/:command', async (c) => {
     if (stage === 'hono') return c.body(envelope, 200, JSON_TYPE);
+    // What the app's body limit reads: on Node, c.req.header() builds a web Headers object.
+    if (stage === 'headers' && c.req.header('content-length') === undefined) c.req.header('transfer-encoding');
     const body = JSON.parse(await c.req.text());
     if (stage === 'body') return c.body(envelope, 200, JSON_TYPE);
     const found = registry.find(c.req.param('connector'), c.req.param('command'));
@@ -50,10 +52,12 @@ if (stage === 'node') {
 } else {
   const config = readConfig({
     CONNECTOR_PROXY_PORT: '0',
-    CONNECTOR_PROXY_LOG_FORMAT: 'text',
+    CONNECTOR_PROXY_LOG_FORMAT: stage === 'off' ? 'off' : 'text',
     CONNECTOR_PROXY_SHUTDOWN_GRACE_MS: '500',
   });
-  const server = await startServer(config, registry);
+  // text-sync: every line a process.stdout.write, as the request log was written before the buffered writer.
+  const write = stage === 'text-sync' ? (/** @type {string} */ line) => process.stdout.write(`${line}\n`) : undefined;
+  const server = await startServer(config, registry, write ? { write } : {});
   running = { port: server.port, close: () => server.close() };
 }
 serveUntilStopped(running.port, running.close, { stage });
