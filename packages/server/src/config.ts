@@ -8,7 +8,7 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_RETRY,
   toOrigin,
-} from '@connector-proxy/jobs';
+} from '@connector-proxy/jobs/settings';
 import { createEgressPolicy } from './egress/policy.js';
 
 /** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
