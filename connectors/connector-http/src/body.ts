@@ -1,4 +1,5 @@
-import { toPairs, toRawText } from './narrow.js';
+import { JsonError } from '@connector-proxy/core';
+import { invalidParameter, toPairs, toRawText } from './narrow.js';
 import { toPythonJson } from './python-json.js';
 
 /** A request body ready to send, with the Content-Type used when the caller set none. */
@@ -11,9 +12,17 @@ export interface RequestBody {
 export const BODY_FORMATS = ['json', 'form', 'raw', 'none'] as const;
 export type BodyFormat = (typeof BODY_FORMATS)[number];
 
-/** `data` as JSON, byte for byte what Python's `requests` sends for `json=data`. */
+/**
+ * `data` as JSON, byte for byte what Python's `requests` sends for `json=data`; what it cannot
+ * send (`1e400`, nesting past the bound) is the caller's mistake, an InvalidParameters naming where.
+ */
 export function toJsonBody(data: unknown): RequestBody {
-  return { text: toPythonJson(data), contentType: 'application/json' };
+  try {
+    return { text: toPythonJson(data, { name: 'data' }), contentType: 'application/json' };
+  } catch (error) {
+    if (error instanceof JsonError) throw invalidParameter(error.message);
+    throw error;
+  }
 }
 
 /** `data` in the given format; undefined when there is nothing to send. */

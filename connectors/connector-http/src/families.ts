@@ -1,4 +1,4 @@
-import { type CommandContext, type CommandResult, isPlainObject } from '@connector-proxy/core';
+import { type CommandContext, type CommandResult, isJsonObject } from '@connector-proxy/core';
 import { type BodyFormat, type RequestBody, toBody, toJsonBody } from './body.js';
 import { type HttpMethod, sendRequest } from './request.js';
 
@@ -75,5 +75,5 @@ function toV2Body(method: HttpMethod, data: unknown): RequestBody | undefined {
 function isPythonFalsy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isPlainObject(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }

@@ -1,4 +1,4 @@
-import { CommandError, ErrorCode, isPlainObject, kindOf } from '@connector-proxy/core';
+import { CommandError, ErrorCode, isExactNumber, isJsonObject, kindOf } from '@connector-proxy/core';
 
 /** The error for a parameter value the command cannot use; never quotes the value (it may be a secret). */
 export function invalidParameter(message: string): CommandError {
@@ -13,7 +13,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 export function toHeaderEntries(value: unknown): [string, string][] {
   if (value === undefined || value === null) return [];
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     throw invalidParameter(`headers must be an object of header names to values, got ${kindOf(value)}`);
   }
   const entries: [string, string][] = [];
@@ -52,7 +52,7 @@ function toHeaderValueProblem(text: string): string | undefined {
  */
 export function toPairs(value: unknown, paramId: string): [string, string][] {
   if (value === undefined || value === null) return [];
-  if (!isPlainObject(value))
+  if (!isJsonObject(value))
     throw invalidParameter(`${paramId} must be an object of names to values, got ${kindOf(value)}`);
   const pairs: [string, string][] = [];
   for (const [name, raw] of Object.entries(value)) {
@@ -82,5 +82,7 @@ function toScalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return value ? 'True' : 'False';
+  // Python's str() of an int writes every digit; an exact number keeps the ones it was sent with.
+  if (isExactNumber(value)) return value.value;
   return undefined;
 }

@@ -16,6 +16,18 @@ export type { CommandErrorOptions, ErrorCodeName } from './errors.js';
 export { CommandError, DefinitionError, ErrorCode, isCommandError } from './errors.js';
 export type { Failure, Invocation, InvokeOptions } from './invoke.js';
 export { DEFAULT_TIMEOUT_MS, invoke, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
+export type { ParsedJson, ParseJsonOptions, StringifyJsonOptions } from './json.js';
+export {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_WRITE_DEPTH,
+  ExactNumber,
+  isExactNumber,
+  isJsonObject,
+  JsonError,
+  parseJson,
+  stringifyJson,
+  toPathText,
+} from './json.js';
 export type { Coerced, ParamShape, ParamsOf, ParamType } from './param.js';
 export { describeValue, kindOf, Param, param } from './param.js';
 export type {

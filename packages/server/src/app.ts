@@ -7,6 +7,7 @@ import {
   LIVENESS_BODY,
   type Registry,
   rejected,
+  stringifyJson,
   toEnvelope,
   toWireError,
 } from '@connector-proxy/core';
@@ -249,7 +250,7 @@ function answer(c: Context, invocation: Invocation): Response {
   const { envelope, failure } = invocation;
   let text: string;
   try {
-    text = JSON.stringify(envelope);
+    text = stringifyJson(envelope);
   } catch (error) {
     // A body JSON cannot carry (a BigInt, a cycle, nesting deeper than the stack) is the
     // command's fault: answered like any crash, with the logs it wrote.
