@@ -10,7 +10,7 @@ export type {
 export { defineCommand, isCommand, isLegacyResult } from './command.js';
 export type { Connector, ConnectorDefinition } from './connector.js';
 export { COMMAND_NAME, CONNECTOR_NAME, defineConnector, isConnector } from './connector.js';
-export type { DescribeOptions } from './describe.js';
+export type { DescribeOptions, DetailedWireParameter } from './describe.js';
 export { describeCommand } from './describe.js';
 export type { CommandErrorOptions, ErrorCodeName } from './errors.js';
 export { CommandError, DefinitionError, ErrorCode, isCommandError } from './errors.js';
@@ -28,8 +28,22 @@ export {
   stringifyJson,
   toPathText,
 } from './json.js';
-export type { Coerced, ParamShape, ParamsOf, ParamType } from './param.js';
-export { describeValue, kindOf, Param, param } from './param.js';
+export type {
+  ArrayOptions,
+  Coerced,
+  Fields,
+  JsonSchema,
+  ObjectOf,
+  ObjectOptions,
+  ParamShape,
+  ParamsOf,
+  ParamType,
+  Problem,
+  RecordOptions,
+  TypeOf,
+  UnionOptions,
+} from './param.js';
+export { describeProblems, describeValue, kindOf, narrow, Param, param, shape } from './param.js';
 export type {
   EnvelopeV2,
   LegacyAnswer,

@@ -2,6 +2,7 @@ import { createCommandAbort } from './abort.js';
 import type { Command, CommandContext, TaskInfo } from './command.js';
 import { ErrorCode } from './errors.js';
 import { foldError, foldOutput, isPlainObject } from './fold.js';
+import { describeProblems } from './param.js';
 import {
   type EnvelopeV2,
   type LegacyAnswer,
@@ -179,7 +180,7 @@ function bindParams(command: Command, body: Record<string, unknown>): Bound {
     }
     const checked = p.check(raw);
     if (checked.ok) entries.push([id, checked.value]);
-    else problems.push(`${id} ${checked.problem}`);
+    else problems.push(...describeProblems(id, checked.problems ?? [{ path: [], message: checked.problem }]));
   }
   // fromEntries defines own properties, so even a declared "__proto__" cannot reach a prototype.
   const args = Object.fromEntries(entries);

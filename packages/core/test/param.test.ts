@@ -209,8 +209,10 @@ describe('integers, exact and bounded', () => {
   test('min and max bound int and bigint parameters', () => {
     const port = param.int().min(1).max(65_535);
     assert.deepEqual(port.check(587), { ok: true, value: 587 });
-    assert.deepEqual(port.check(0), { ok: false, problem: 'must be at least 1, got 0' });
-    assert.deepEqual(port.check('70000'), { ok: false, problem: 'must be at most 65535, got 70000' });
+    assert.deepEqual(port.check(0), { ok: false, problem: 'must be between 1 and 65535, got 0' });
+    assert.deepEqual(port.check('70000'), { ok: false, problem: 'must be between 1 and 65535, got 70000' });
+    assert.deepEqual(param.int().min(1).check(0), { ok: false, problem: 'must be at least 1, got 0' });
+    assert.deepEqual(param.int().max(9).check(10), { ok: false, problem: 'must be at most 9, got 10' });
     assert.deepEqual(param.bigint().min(0n).check(-1), { ok: false, problem: 'must be at least 0, got -1' });
     assert.equal(param.int().min(1).optional().default(5).check(3).ok, true);
   });
