@@ -1,23 +1,24 @@
 import { type CommandContext, type CommandResult, isJsonObject } from '@connector-proxy/core';
 import { type BodyFormat, type RequestBody, toBody, toJsonBody } from './body.js';
-import { type HttpMethod, sendRequest } from './request.js';
+import { type HttpCall, type HttpMethod, sendRequest } from './request.js';
+import type { HttpTarget } from './target.js';
 
-/** The arguments of the V2 commands; each command declares the subset Python gives it. */
+/** The arguments of the V2 commands, as core narrowed them; each command declares the subset Python gives it. */
 export interface RequestV2Args {
-  url: string;
-  headers?: unknown;
-  params?: unknown;
+  url: HttpTarget;
+  headers?: HttpCall['headers'];
+  params?: HttpCall['query'];
   data?: unknown;
   basic_auth_username?: string | undefined;
   basic_auth_password?: string | undefined;
   attempts?: number;
 }
 
-/** The arguments of the unsuffixed commands; each command declares the subset PROTOCOL.md gives it. */
+/** The arguments of the unsuffixed commands, as core narrowed them; each command declares the subset PROTOCOL.md gives it. */
 export interface RequestArgs {
-  url: string;
-  headers?: unknown;
-  params?: unknown;
+  url: HttpTarget;
+  headers?: HttpCall['headers'];
+  params?: HttpCall['query'];
   data?: unknown;
   body_format?: BodyFormat;
   basic_auth_username?: string | undefined;
@@ -33,7 +34,7 @@ export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: C
   return sendRequest(
     {
       method,
-      url: args.url,
+      target: args.url,
       headers: args.headers,
       query: args.params,
       body: toV2Body(method, args.data),
@@ -53,7 +54,7 @@ export function runRequest(method: HttpMethod, args: RequestArgs, context: Comma
   return sendRequest(
     {
       method,
-      url: args.url,
+      target: args.url,
       headers: args.headers,
       query: args.params,
       body: toBody(format, args.data),
