@@ -1,6 +1,7 @@
-import { type CommandContext, type CommandResult, isJsonObject } from '@connector-proxy/core';
+import { type CommandResult, isJsonObject } from '@connector-proxy/core';
 import { type BodyFormat, type RequestBody, toBody, toJsonBody } from './body.js';
 import { type HttpCall, type HttpMethod, sendRequest } from './request.js';
+import type { HttpContext } from './services.js';
 import type { HttpTarget } from './target.js';
 
 /** The arguments of the V2 commands, as core narrowed them; each command declares the subset Python gives it. */
@@ -14,7 +15,7 @@ export interface RequestV2Args {
   attempts?: number;
 }
 
-/** The arguments of the unsuffixed commands, as core narrowed them; each command declares the subset PROTOCOL.md gives it. */
+/** The arguments of the unsuffixed commands, as core narrowed them; each declares the subset PROTOCOL.md gives it. */
 export interface RequestArgs {
   url: HttpTarget;
   headers?: HttpCall['headers'];
@@ -30,7 +31,7 @@ export interface RequestArgs {
 const ALWAYS_SENDS_JSON = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
 
 /** Runs a `...RequestV2` command as the Python connector does, with our retry policy. */
-export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: CommandContext): Promise<CommandResult> {
+export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: HttpContext): Promise<CommandResult> {
   return sendRequest(
     {
       method,
@@ -48,7 +49,7 @@ export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: C
 }
 
 /** Runs an unsuffixed command: the modern contract (body_format, include_response_headers), one attempt. */
-export function runRequest(method: HttpMethod, args: RequestArgs, context: CommandContext): Promise<CommandResult> {
+export function runRequest(method: HttpMethod, args: RequestArgs, context: HttpContext): Promise<CommandResult> {
   const format = args.body_format ?? 'json';
   if (format === 'none' && args.data !== undefined) context.log('data is not sent: body_format is none');
   return sendRequest(

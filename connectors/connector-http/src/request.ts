@@ -1,12 +1,13 @@
-import { type CommandContext, CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
+import { CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
 import type { RequestBody } from './body.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
+import type { HttpContext } from './services.js';
 import { toPairs } from './shapes.js';
 import type { HttpTarget } from './target.js';
 import { ResponseTooLargeError, sendOnce, type WireRequest } from './transport.js';
-import { describeTlsFailure, INVALID_CONFIGURATION, readHttpsAgent } from './trust.js';
+import { describeTlsFailure } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,6 +24,13 @@ export interface HttpCall {
   attempts: number;
   includeResponseHeaders: boolean;
 }
+
+/**
+ * Header and query parameter names whose values are credentials even though no parameter is marked
+ * secret (`Authorization`, `Cookie`, `X-Api-Key`, `access_token` ...): masked wherever the answer leaves.
+ */
+const CREDENTIAL_NAME =
+  /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|passw(or)?d|signature|credential|session/i;
 
 /** Network failures and timeouts get a 5xx status, so SpiffArena's retry policy may try again. */
 export const NETWORK_FAILURE_STATUS = 502;
@@ -52,25 +60,30 @@ const MANAGED_HEADERS = new Set([
  * Makes the call, retrying as `attempts` allows, and turns the answer into the command's
  * result. Logs narrate it without header values, credentials, the query string or the body.
  */
-export async function sendRequest(call: HttpCall, context: CommandContext): Promise<CommandResult> {
+export async function sendRequest(call: HttpCall, context: HttpContext): Promise<CommandResult> {
   const { urlAuth } = call.target;
   const url = withQuery(call.target.url, call.query);
+  for (const [name, value] of url.searchParams) if (CREDENTIAL_NAME.test(name)) context.redact(value);
   const headers = toRequestHeaders(call, context);
   // As requests: explicit credentials only when both are given, else those in the URL.
   const auth =
     call.username !== undefined && call.password !== undefined
       ? { username: call.username, password: call.password }
       : urlAuth;
+  if (urlAuth) context.redact(urlAuth.password);
   if (auth) {
-    headers.set('authorization', toBasicAuth(auth.username, auth.password));
+    const credentials = toBasicAuth(auth.username, auth.password);
+    context.redact(credentials);
+    context.redact(credentials.slice('Basic '.length));
+    headers.set('authorization', credentials);
     context.log('will use basic auth');
   }
-  // Read even for an http:// URL, which may redirect to https, and so that a bad CA_FILE shows at once.
-  const httpsAgent = await readHttpsAgent(context.config);
+  // Also for an http:// URL, which may redirect to https.
+  const { httpsAgent } = context.services;
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
   const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
-  const maxBytes = readMaxResponseBytes(context.config);
+  const maxBytes = context.config.MAX_RESPONSE_BYTES;
   const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent, maxBytes });
   const answer = await callWithRetries(call.attempts, request, { send, where, context });
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
@@ -82,7 +95,7 @@ interface CallPlan {
   send: (request: WireRequest) => Promise<HttpAnswer>;
   /** `METHOD url` as the logs show it. */
   where: string;
-  context: CommandContext;
+  context: HttpContext;
 }
 
 async function callWithRetries(attempts: number, request: WireRequest, plan: CallPlan): Promise<HttpAnswer> {
@@ -150,24 +163,6 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
   }
 }
 
-/** The connector configuration key (env `CONNECTOR_HTTP_MAX_RESPONSE_BYTES`) bounding an answer's size. */
-export const MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
-/** Answers above this are refused unless configured otherwise: the whole answer is held in memory. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-
-function readMaxResponseBytes(config: Readonly<Record<string, string>>): number {
-  const text = config[MAX_RESPONSE_BYTES]?.trim();
-  if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_BYTES;
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new CommandError(
-      INVALID_CONFIGURATION,
-      `CONNECTOR_HTTP_MAX_RESPONSE_BYTES must be a whole number of bytes, got ${JSON.stringify(text)}`,
-      { httpStatus: 500 },
-    );
-  }
-  return Number(text);
-}
-
 /** The URL with the query parameters added after any it already has; a copy, the target stays as it was. */
 function withQuery(target: URL, query: HttpCall['query']): URL {
   const url = new URL(target);
@@ -180,13 +175,14 @@ function withQuery(target: URL, query: HttpCall['query']): URL {
 }
 
 /** The headers of the first request: the caller's, then the defaults they left out, then Content-Length. */
-function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
+function toRequestHeaders(call: HttpCall, context: HttpContext): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(call.headers ?? {})) {
     if (MANAGED_HEADERS.has(name.toLowerCase())) {
       context.log(`ignored header ${name}: the HTTP client sets it`);
       continue;
     }
+    if (CREDENTIAL_NAME.test(name)) context.redact(value);
     headers.set(name, value);
   }
   // "in any case": Headers compares names case-insensitively.

@@ -201,3 +201,9 @@ test('isJsonObject is true for objects, false for lists, null and exact numbers'
   assert.equal(isJsonObject(null), false);
   assert.equal(isJsonObject(new ExactNumber('1')), false);
 });
+
+test('isPlainObject, which commands use to narrow, does not take an exact number for an object', async () => {
+  const { isPlainObject } = await import('@connector-proxy/core');
+  assert.equal(isPlainObject(new ExactNumber('12345678901234567890')), false);
+  assert.equal(isPlainObject({}), true);
+});

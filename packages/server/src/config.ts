@@ -1,4 +1,5 @@
 import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
+import { createEgressPolicy } from './egress/policy.js';
 
 /** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
 export interface Config {
@@ -20,8 +21,14 @@ export interface Config {
   logFormat: 'json' | 'text' | 'off';
   /** Serve Prometheus metrics at `/metrics`. */
   metrics: boolean;
-  /** Per connector name, its `CONNECTOR_<NAME>_<KEY>` variables (key without the prefix). */
-  connectorConfig: Record<string, Record<string, string>>;
+  /** Where connectors may connect: the preset and the allow and deny lists (checked at startup). */
+  egress: { preset: 'open' | 'default' | 'public'; allow: string[]; deny: string[] };
+  /**
+   * Every `CONNECTOR_<NAME>_<KEY>` variable (not `CONNECTOR_PROXY_*`), as given: split by connector
+   * once the connectors are loaded, by the longest connector name that matches, and checked against
+   * each connector's declarations at startup (core's `startRegistry`).
+   */
+  connectorEnv: Record<string, string>;
 }
 
 /** A bad environment value; the message is one line that names the variable. */
@@ -55,24 +62,33 @@ export function readConfig(env: Env): Config {
     shutdownGraceMs: integer(env, 'CONNECTOR_PROXY_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
     logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
     metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
-    connectorConfig: readConnectorConfig(env),
+    connectorEnv: readConnectorEnv(env),
+    egress: readEgress(env),
   };
 }
 
-const CONNECTOR_VARIABLE = /^CONNECTOR_([A-Z0-9]+)_([A-Z0-9_]+)$/;
-
-function readConnectorConfig(env: Env): Record<string, Record<string, string>> {
-  const byConnector: Record<string, Record<string, string>> = {};
-  for (const [name, value] of Object.entries(env)) {
-    const match = CONNECTOR_VARIABLE.exec(name);
-    if (!match || value === undefined || name.startsWith('CONNECTOR_PROXY_')) continue;
-    const [, connector = '', key = ''] = match;
-    const connectorName = connector.toLowerCase();
-    const values = byConnector[connectorName] ?? {};
-    values[key] = value;
-    byConnector[connectorName] = values;
+function readEgress(env: Env): Config['egress'] {
+  const egress = {
+    preset: oneOf(env, 'CONNECTOR_PROXY_EGRESS', ['open', 'default', 'public'], 'default'),
+    allow: list(env.CONNECTOR_PROXY_EGRESS_ALLOW),
+    deny: list(env.CONNECTOR_PROXY_EGRESS_DENY),
+  };
+  try {
+    createEgressPolicy(egress);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
-  return byConnector;
+  return egress;
+}
+
+function readConnectorEnv(env: Env): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && name.startsWith('CONNECTOR_') && !name.startsWith('CONNECTOR_PROXY_')) {
+      values[name] = value;
+    }
+  }
+  return values;
 }
 
 function text(env: Env, name: string): string | undefined {

@@ -3,6 +3,8 @@ import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
 import { createApp, type RequestLogEntry } from './app.js';
 import type { Config } from './config.js';
+import { createEgressGuard } from './egress/hook.js';
+import { createEgressPolicy } from './egress/policy.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -32,9 +34,11 @@ export async function startServer(
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
-    connectorConfig: config.connectorConfig,
     signal: shutdown.signal,
     metrics: config.metrics,
+    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
+      ? {}
+      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -50,13 +54,18 @@ export async function startServer(
     close() {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => {
-          // Past the grace period: abort commands still running, then drop their connections.
+          // Past the grace period: abort commands still running (ProxyShuttingDown), then drop their connections.
           shutdown.abort(new Error('the proxy is shutting down'));
           setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), 1_000);
         }, config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
-          resolve();
+          // Every request is over: the connectors' pools and clients can go.
+          const current = typeof registry === 'function' ? registry() : registry;
+          current.close().then(resolve, (error: unknown) => {
+            write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+            resolve();
+          });
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
