@@ -17,6 +17,7 @@ const Numbers = defineCommand({
     count: param.int().optional(),
     big: param.bigint().optional(),
     data: param.any().optional(),
+    token: param.str().secret().optional(),
   },
   run({ id, count, big, data }, { taskData }) {
     return {
@@ -54,6 +55,16 @@ describe('exact numbers through the proxy', () => {
     );
     assert.match(text, /"exactInTaskData":true/);
     assert.match(text, /"taskData":\{"order":18446744073709551615,"list":\[9007199254740993,-9223372036854775808\]\}/);
+  });
+
+  test('exact numbers survive the masking pass when a secret is given', async () => {
+    const res = await post(
+      app,
+      '/v1/do/numbers/Numbers',
+      '{"id":"x","token":"s3cr3t-token","data":{"n":9007199254740993,"echo":"s3cr3t-token"}}',
+    );
+    const text = await res.text();
+    assert.match(text, /"data":\{"n":9007199254740993,"echo":"\*\*\*"\}/);
   });
 
   test('an int parameter refuses an integer it would round, saying it needs a safe integer', async () => {
