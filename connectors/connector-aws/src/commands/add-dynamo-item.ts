@@ -1,0 +1,31 @@
+import { PutCommand, type PutCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { defineCommand, isPlainObject, param } from '@connector-proxy/core';
+import { toAwsFailure } from '../errors.js';
+import { clientsFor } from '../services.js';
+import { invalid, toDynamoMap, toPythonJson } from '../values.js';
+
+/** Python's `AddDynamoItem`: PutItem of one JSON object; numbers at any depth stay exact. */
+export const AddDynamoItem = defineCommand({
+  description: 'Put one item (a JSON object) into a DynamoDB table, replacing an item with the same key.',
+  params: {
+    table_name: param.str('The DynamoDB table'),
+    item_data: param.any('The item: an object of attribute names to values, its key attributes included'),
+  },
+  async run({ table_name, item_data }, context) {
+    if (!isPlainObject(item_data)) throw invalid('item_data must be an object of attribute names to values');
+    const item = toDynamoMap(item_data, 'item_data');
+    const { documents } = clientsFor(context.config);
+    context.log(`will put an item of ${Object.keys(item).length} attributes into table ${table_name}`);
+    let output: PutCommandOutput;
+    try {
+      output = await documents.send(new PutCommand({ TableName: table_name, Item: item }), {
+        abortSignal: context.signal,
+      });
+    } catch (error) {
+      throw toAwsFailure(error, 'PutItem', context.signal);
+    }
+    context.log(`did put the item into table ${table_name}`);
+    const { $metadata: _, ...answer } = output;
+    return { response: toPythonJson(answer), mimetype: 'application/json' };
+  },
+});

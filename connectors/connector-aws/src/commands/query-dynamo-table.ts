@@ -1,0 +1,50 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { defineCommand, param } from '@connector-proxy/core';
+import { readPages } from '../pages.js';
+import { clientsFor } from '../services.js';
+import { readKeySchema, toKeyValue } from '../tables.js';
+import { invalid } from '../values.js';
+
+/** Python's `QueryDynamoTable`: the items with one partition key (and sort key), first page or all. */
+export const QueryDynamoTable = defineCommand({
+  description: 'Query a DynamoDB table for the items with a partition key value, and a sort key value if given.',
+  params: {
+    table_name: param.str('The DynamoDB table'),
+    partition_key: param.str("The partition key's value (a number key takes the number's text)"),
+    sort_key: param.str("The sort key's value; leave empty for every item of the partition").optional(),
+    all_pages: param.bool('Read every page, not only the first (DynamoDB answers at most 1 MB a page)').optional(),
+    limit: param.int('The most items to return').optional(),
+  },
+  async run({ table_name, partition_key, sort_key, all_pages, limit }, context) {
+    const clients = clientsFor(context.config);
+    const schema = await readKeySchema(clients, table_name, context);
+    const names: Record<string, string> = { '#pk': schema.partition.name };
+    const values: Record<string, unknown> = { ':pk': toKeyValue(partition_key, schema.partition, 'partition_key') };
+    let condition = '#pk = :pk';
+    // As Python: an empty sort_key means "not given".
+    if (sort_key) {
+      if (!schema.sort) throw invalid(`sort_key is given but table ${table_name} has no sort key`);
+      names['#sk'] = schema.sort.name;
+      values[':sk'] = toKeyValue(sort_key, schema.sort, 'sort_key');
+      condition += ' AND #sk = :sk';
+    }
+    context.log(`will query table ${table_name} on ${Object.values(names).join(' and ')}`);
+    return readPages(
+      'Query',
+      (startKey, pageLimit) =>
+        clients.documents.send(
+          new QueryCommand({
+            TableName: table_name,
+            KeyConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ExclusiveStartKey: startKey,
+            Limit: pageLimit,
+          }),
+          { abortSignal: context.signal },
+        ),
+      { all_pages, limit },
+      context,
+    );
+  },
+});

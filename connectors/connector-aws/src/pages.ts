@@ -1,0 +1,66 @@
+import type { CommandContext, LegacyResult } from '@connector-proxy/core';
+import { toAwsFailure } from './errors.js';
+import { invalid, toPythonJson } from './values.js';
+
+/** One page as Query and Scan answer it (already unmarshalled). */
+export interface Page {
+  Items?: Record<string, unknown>[];
+  Count?: number;
+  ScannedCount?: number;
+  LastEvaluatedKey?: Record<string, unknown>;
+  ConsumedCapacity?: unknown;
+}
+
+/** How many pages, and how many items at most. */
+export interface PageOptions {
+  all_pages?: boolean | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * With all_pages, reading stops here even without a limit (the rest is announced by
+ * LastEvaluatedKey), so that one call cannot hold a whole large table in memory.
+ */
+export const MAX_ITEMS = 100_000;
+
+/**
+ * Reads the first page, as Python does, or every page with `all_pages`; `limit` bounds the items
+ * (DynamoDB's `Limit` on each request, so no more are read than returned). Answers Python's
+ * version-1 result: HTTP 200 and the DynamoDB answer without its metadata, numbers exact.
+ */
+export async function readPages(
+  operation: 'Query' | 'Scan',
+  send: (startKey: Record<string, unknown> | undefined, limit: number | undefined) => Promise<Page>,
+  options: PageOptions,
+  context: CommandContext,
+): Promise<LegacyResult> {
+  const { limit } = options;
+  if (limit !== undefined && limit < 1) throw invalid(`limit must be at least 1, got ${limit}`);
+  const bound = options.all_pages ? Math.min(limit ?? MAX_ITEMS, MAX_ITEMS) : limit;
+  const items: Record<string, unknown>[] = [];
+  let count = 0;
+  let scanned = 0;
+  let pages = 0;
+  let last: Page = {};
+  do {
+    const wanted = bound === undefined ? undefined : bound - items.length;
+    try {
+      last = await send(last.LastEvaluatedKey, wanted);
+    } catch (error) {
+      throw toAwsFailure(error, operation, context.signal);
+    }
+    pages += 1;
+    items.push(...(last.Items ?? []));
+    count += last.Count ?? 0;
+    scanned += last.ScannedCount ?? 0;
+  } while (options.all_pages && last.LastEvaluatedKey && (bound === undefined || items.length < bound));
+  context.log(`did ${operation}: ${items.length} items in ${pages} page${pages === 1 ? '' : 's'}`);
+  if (options.all_pages && last.LastEvaluatedKey && items.length >= MAX_ITEMS) {
+    context.log(`stopped after ${MAX_ITEMS} items: LastEvaluatedKey marks where the rest begins`);
+  }
+  // Python's key order (the order of boto's output shape), without ResponseMetadata.
+  const answer: Page = { Items: items, Count: count, ScannedCount: scanned };
+  if (last.LastEvaluatedKey) answer.LastEvaluatedKey = last.LastEvaluatedKey;
+  if (last.ConsumedCapacity !== undefined && pages === 1) answer.ConsumedCapacity = last.ConsumedCapacity;
+  return { response: toPythonJson(answer), mimetype: 'application/json' };
+}
