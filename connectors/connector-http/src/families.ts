@@ -1,6 +1,7 @@
-import { type CommandContext, type CommandResult, isPlainObject } from '@connector-proxy/core';
+import { type CommandResult, isPlainObject } from '@connector-proxy/core';
 import { type BodyFormat, type RequestBody, toBody, toJsonBody } from './body.js';
 import { type HttpMethod, sendRequest } from './request.js';
+import type { HttpContext } from './services.js';
 
 /** The arguments of the V2 commands; each command declares the subset Python gives it. */
 export interface RequestV2Args {
@@ -29,7 +30,7 @@ export interface RequestArgs {
 const ALWAYS_SENDS_JSON = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
 
 /** Runs a `...RequestV2` command as the Python connector does, with our retry policy. */
-export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: CommandContext): Promise<CommandResult> {
+export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: HttpContext): Promise<CommandResult> {
   return sendRequest(
     {
       method,
@@ -47,7 +48,7 @@ export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: C
 }
 
 /** Runs an unsuffixed command: the modern contract (body_format, include_response_headers), one attempt. */
-export function runRequest(method: HttpMethod, args: RequestArgs, context: CommandContext): Promise<CommandResult> {
+export function runRequest(method: HttpMethod, args: RequestArgs, context: HttpContext): Promise<CommandResult> {
   const format = args.body_format ?? 'json';
   if (format === 'none' && args.data !== undefined) context.log('data is not sent: body_format is none');
   return sendRequest(

@@ -1,11 +1,12 @@
-import { type CommandContext, CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
+import { CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
 import type { RequestBody } from './body.js';
 import { invalidParameter, toHeaderEntries, toPairs } from './narrow.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
+import type { HttpContext } from './services.js';
 import { ResponseTooLargeError, sendOnce, type WireRequest } from './transport.js';
-import { describeTlsFailure, INVALID_CONFIGURATION, readHttpsAgent } from './trust.js';
+import { describeTlsFailure } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,6 +23,13 @@ export interface HttpCall {
   attempts: number;
   includeResponseHeaders: boolean;
 }
+
+/**
+ * Header and query parameter names whose values are credentials even though no parameter is marked
+ * secret (`Authorization`, `Cookie`, `X-Api-Key`, `access_token` ...): masked wherever the answer leaves.
+ */
+const CREDENTIAL_NAME =
+  /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|passw(or)?d|signature|credential|session/i;
 
 /** Network failures and timeouts get a 5xx status, so SpiffArena's retry policy may try again. */
 export const NETWORK_FAILURE_STATUS = 502;
@@ -51,24 +59,29 @@ const MANAGED_HEADERS = new Set([
  * Makes the call, retrying as `attempts` allows, and turns the answer into the command's
  * result. Logs narrate it without header values, credentials, the query string or the body.
  */
-export async function sendRequest(call: HttpCall, context: CommandContext): Promise<CommandResult> {
+export async function sendRequest(call: HttpCall, context: HttpContext): Promise<CommandResult> {
   const { url, urlAuth } = toTarget(call.url, call.query);
+  for (const [name, value] of url.searchParams) if (CREDENTIAL_NAME.test(name)) context.redact(value);
   const headers = toRequestHeaders(call, context);
   // As requests: explicit credentials only when both are given, else those in the URL.
   const auth =
     call.username !== undefined && call.password !== undefined
       ? { username: call.username, password: call.password }
       : urlAuth;
+  if (urlAuth) context.redact(urlAuth.password);
   if (auth) {
-    headers.set('authorization', toBasicAuth(auth.username, auth.password));
+    const credentials = toBasicAuth(auth.username, auth.password);
+    context.redact(credentials);
+    context.redact(credentials.slice('Basic '.length));
+    headers.set('authorization', credentials);
     context.log('will use basic auth');
   }
-  // Read even for an http:// URL, which may redirect to https, and so that a bad CA_FILE shows at once.
-  const httpsAgent = await readHttpsAgent(context.config);
+  // Also for an http:// URL, which may redirect to https.
+  const { httpsAgent } = context.services;
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
   const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
-  const maxBytes = readMaxResponseBytes(context.config);
+  const maxBytes = context.config.MAX_RESPONSE_BYTES;
   const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent, maxBytes });
   const answer = await callWithRetries(call.attempts, request, { send, where, context });
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
@@ -80,7 +93,7 @@ interface CallPlan {
   send: (request: WireRequest) => Promise<HttpAnswer>;
   /** `METHOD url` as the logs show it. */
   where: string;
-  context: CommandContext;
+  context: HttpContext;
 }
 
 async function callWithRetries(attempts: number, request: WireRequest, plan: CallPlan): Promise<HttpAnswer> {
@@ -148,24 +161,6 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
   }
 }
 
-/** The connector configuration key (env `CONNECTOR_HTTP_MAX_RESPONSE_BYTES`) bounding an answer's size. */
-export const MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
-/** Answers above this are refused unless configured otherwise: the whole answer is held in memory. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-
-function readMaxResponseBytes(config: Readonly<Record<string, string>>): number {
-  const text = config[MAX_RESPONSE_BYTES]?.trim();
-  if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_BYTES;
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new CommandError(
-      INVALID_CONFIGURATION,
-      `CONNECTOR_HTTP_MAX_RESPONSE_BYTES must be a whole number of bytes, got ${JSON.stringify(text)}`,
-      { httpStatus: 500 },
-    );
-  }
-  return Number(text);
-}
-
 /** Reads `url` and `params`: an absolute http(s) URL, the query added, user:password@ taken out. */
 function toTarget(
   raw: string,
@@ -194,13 +189,14 @@ function toTarget(
 }
 
 /** The headers of the first request: the caller's, then the defaults they left out, then Content-Length. */
-function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
+function toRequestHeaders(call: HttpCall, context: HttpContext): Headers {
   const headers = new Headers();
   for (const [name, value] of toHeaderEntries(call.headers)) {
     if (MANAGED_HEADERS.has(name.toLowerCase())) {
       context.log(`ignored header ${name}: the HTTP client sets it`);
       continue;
     }
+    if (CREDENTIAL_NAME.test(name)) context.redact(value);
     headers.set(name, value);
   }
   // "in any case": Headers compares names case-insensitively.

@@ -33,6 +33,7 @@ export function loadForIo(io: Io, config: Config, options: LoadForIoOptions = {}
     ...(options.development ? { conditions: DEVELOPMENT_CONDITIONS } : {}),
     ...(options.fresh ? { fresh: true } : {}),
     ...(options.onImport ? { onImport: options.onImport } : {}),
+    env: config.connectorEnv,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { ERROR_MEANINGS, ErrorCode } from './errors.js';
 import type { WireCommandEntry, WireParameter } from './protocol.js';
 
 /** Options of {@link describeCommand}. */
@@ -20,6 +21,24 @@ export function describeCommand(id: string, command: Command, options: DescribeO
     return entry;
   });
   const entry: WireCommandEntry = { id, parameters };
-  if (options.detailed && command.description !== undefined) entry.description = command.description;
+  if (!options.detailed) return entry;
+  if (command.description !== undefined) entry.description = command.description;
+  if (command.result !== undefined) entry.result = { ...command.result };
+  entry.errors = describeErrors(command);
+  if (command.longRunning) entry.long_running = true;
+  if (command.idempotent) entry.idempotent = true;
   return entry;
+}
+
+/** The proxy's codes every command can answer with, besides its own. */
+const COMMON_CODES = [ErrorCode.InvalidParameters, ErrorCode.CommandTimeout, ErrorCode.ProxyShuttingDown] as const;
+
+/** The command's declared error codes, then the proxy's own that any command may answer. */
+export function describeErrors(command: Command): { code: string; description: string }[] {
+  const own = Object.entries(command.errors ?? {}).map(([code, description]) => ({ code, description }));
+  const common = COMMON_CODES.filter((code) => !Object.hasOwn(command.errors ?? {}, code)).map((code) => ({
+    code,
+    description: ERROR_MEANINGS[code],
+  }));
+  return [...own, ...common];
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { defineCommand, describeCommand, param, type WireCommandEntry } from '@connector-proxy/core';
+import { defineCommand, describeCommand, describeErrors, param, type WireCommandEntry } from '@connector-proxy/core';
 
 const reference: { commands: WireCommandEntry[] } = JSON.parse(
   readFileSync(new URL('../../../fixtures/python-reference/reference-commands.json', import.meta.url), 'utf8'),
@@ -79,7 +79,32 @@ test('the detailed listing adds description, default, enum and secret where decl
       },
       { id: 'flag', type: 'bool', required: false },
     ],
+    errors: describeErrors(command),
   });
+});
+
+test('the detailed listing shows declared results, error codes, long-running and idempotent flags', () => {
+  const command = defineCommand({
+    params: {},
+    longRunning: { timeoutMs: 60_000 },
+    idempotent: true,
+    result: { description: 'What was waited', schema: { type: 'object', properties: { waited: { type: 'integer' } } } },
+    errors: { SlowDown: 'The service asked us to slow down.' },
+    run: ok,
+  });
+  const entry = describeCommand('demo/Wait', command, { detailed: true });
+  assert.deepEqual(entry.result, command.result);
+  assert.equal(entry.long_running, true);
+  assert.equal(entry.idempotent, true);
+  assert.deepEqual(
+    entry.errors?.map((e) => e.code),
+    ['SlowDown', 'InvalidParameters', 'CommandTimeout', 'ProxyShuttingDown'],
+  );
+  assert.deepEqual(
+    describeCommand('demo/Wait', command),
+    { id: 'demo/Wait', parameters: [] },
+    'the default listing stays minimal',
+  );
 });
 
 test('a command without parameters is listed with an empty parameter list', () => {

@@ -8,6 +8,7 @@ import {
   CommandError,
   defineCommand,
   defineConnector,
+  defineServices,
   invoke,
   type Param,
   type ParamsOf,
@@ -53,7 +54,7 @@ export const Typed = defineCommand({
   params,
   run(args, context) {
     expectType<Equal<typeof args, Args>>();
-    expectType<Equal<typeof context, CommandContext>>();
+    expectType<Equal<typeof context, CommandContext<undefined>>>();
     const host: string = args.host;
     const port: number = args.port;
     // @ts-expect-error an optional parameter may be undefined
@@ -155,3 +156,21 @@ export async function usesTheTestKit(): Promise<void> {
 // A Param of a narrower type is still a parameter declaration.
 const declared: Param<unknown> = param.enum(['a']);
 void declared;
+
+// A command naming its connector's services gets their configuration and services typed.
+const pooled = defineServices({
+  config: { MAX_ROWS: param.int().default(10), DSN: param.str().secret().optional() },
+  setup: (config) => ({ pool: { size: config.MAX_ROWS } }),
+});
+export const UsesServices = defineCommand({
+  services: pooled,
+  params: {},
+  run(_args, { config, services }) {
+    expectType<Equal<typeof config.MAX_ROWS, number>>();
+    expectType<Equal<typeof config.DSN, string | undefined>>();
+    expectType<Equal<typeof services, { pool: { size: number } }>>();
+    // @ts-expect-error an undeclared setting is not there
+    void config.OTHER;
+    return { body: services.pool.size };
+  },
+});

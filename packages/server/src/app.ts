@@ -1,18 +1,22 @@
 import {
   API_KEY_HEADER,
   ErrorCode,
+  errorCodeOf,
   type Failure,
   type Invocation,
   invoke,
   LIVENESS_BODY,
   type Registry,
   rejected,
+  statusOf,
   toEnvelope,
   toWireError,
+  toWireResponse,
 } from '@connector-proxy/core';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
@@ -35,7 +39,6 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
   commandTimeoutMs?: number;
-  connectorConfig?: Record<string, Record<string, string>>;
   /** Aborts commands in flight (at shutdown, after the grace period). */
   signal?: AbortSignal;
   /** Receives one entry per request. */
@@ -44,22 +47,9 @@ export interface AppOptions {
   metrics?: boolean;
 }
 
-/** The outer HTTP status for an invocation's outcome: the one place it is decided. */
-export function statusFor(failure: Failure | null): 200 | 400 | 404 | 413 | 500 {
-  switch (failure) {
-    case null:
-    case 'command':
-      return 200;
-    case 'invalid_request':
-    case 'invalid_parameters':
-      return 400;
-    case 'not_found':
-      return 404;
-    case 'too_large':
-      return 413;
-    case 'crash':
-      return 500;
-  }
+/** The outer HTTP status for an invocation's outcome (decided in core). */
+export function statusFor(failure: Failure | null): number {
+  return statusOf(failure);
 }
 
 interface Prepared {
@@ -160,8 +150,8 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       const connector = c.req.param('connector');
       const name = c.req.param('command');
       c.set('command', `${connector}/${name}`);
-      const command = current().find(connector, name);
-      if (!command) {
+      const target = current().target(connector, name);
+      if (!target) {
         return answer(
           c,
           rejected(
@@ -178,9 +168,8 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       }
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
-      const invocation = await invoke(command, body.value, {
+      const invocation = await invoke(target, body.value, {
         ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
-        config: options.connectorConfig?.[connector] ?? {},
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return answer(c, invocation);
@@ -235,32 +224,17 @@ function limitBody(limit: number, onError: (c: Context) => Response): Middleware
   };
 }
 
-/** Statuses whose answers cannot carry a body (the Response constructor refuses one). */
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
-
+/** Sends an invocation as core's wire function renders it, noting its error code for the log. */
 function answer(c: Context, invocation: Invocation): Response {
-  if (invocation.kind === 'v1') {
-    const { status, mimetype, body } = invocation.answer;
-    return new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
-      status,
-      headers: { 'Content-Type': mimetype },
-    });
-  }
-  const { envelope, failure } = invocation;
-  let text: string;
-  try {
-    text = JSON.stringify(envelope);
-  } catch (error) {
-    // A body JSON cannot carry (a BigInt, a cycle, nesting deeper than the stack) is the
-    // command's fault: answered like any crash, with the logs it wrote.
-    const reason = error instanceof Error ? error.message : String(error);
-    const message = `the command's result cannot be sent as JSON: ${reason}`;
-    const fallback = toEnvelope(null, toWireError(ErrorCode.InvalidCommandResult, message), envelope.spiff__logs);
-    c.set('errorCode', ErrorCode.InvalidCommandResult);
-    return c.body(JSON.stringify(fallback), statusFor('crash'), JSON_CONTENT_TYPE);
-  }
-  if (envelope.error) c.set('errorCode', envelope.error.error_code);
-  return c.body(text, statusFor(failure), JSON_CONTENT_TYPE);
+  const wire = toWireResponse(invocation);
+  const code =
+    wire.status === 500 && invocation.kind === 'v2' && invocation.failure !== 'crash'
+      ? ErrorCode.InvalidCommandResult
+      : errorCodeOf(invocation);
+  if (code) c.set('errorCode', code);
+  // Through the context, so headers set earlier (Connection: close, CORS) are kept.
+  if (wire.body === null) return c.body(null, wire.status as StatusCode, wire.headers);
+  return c.body(wire.body, wire.status as ContentfulStatusCode, wire.headers);
 }
 
 const JSON_CONTENT_TYPE = { 'Content-Type': 'application/json' } as const;

@@ -20,8 +20,12 @@ export interface Config {
   logFormat: 'json' | 'text' | 'off';
   /** Serve Prometheus metrics at `/metrics`. */
   metrics: boolean;
-  /** Per connector name, its `CONNECTOR_<NAME>_<KEY>` variables (key without the prefix). */
-  connectorConfig: Record<string, Record<string, string>>;
+  /**
+   * Every `CONNECTOR_<NAME>_<KEY>` variable (not `CONNECTOR_PROXY_*`), as given: split by connector
+   * once the connectors are loaded, by the longest connector name that matches, and checked against
+   * each connector's declarations at startup (core's `startRegistry`).
+   */
+  connectorEnv: Record<string, string>;
 }
 
 /** A bad environment value; the message is one line that names the variable. */
@@ -55,24 +59,18 @@ export function readConfig(env: Env): Config {
     shutdownGraceMs: integer(env, 'CONNECTOR_PROXY_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
     logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
     metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
-    connectorConfig: readConnectorConfig(env),
+    connectorEnv: readConnectorEnv(env),
   };
 }
 
-const CONNECTOR_VARIABLE = /^CONNECTOR_([A-Z0-9]+)_([A-Z0-9_]+)$/;
-
-function readConnectorConfig(env: Env): Record<string, Record<string, string>> {
-  const byConnector: Record<string, Record<string, string>> = {};
+function readConnectorEnv(env: Env): Record<string, string> {
+  const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    const match = CONNECTOR_VARIABLE.exec(name);
-    if (!match || value === undefined || name.startsWith('CONNECTOR_PROXY_')) continue;
-    const [, connector = '', key = ''] = match;
-    const connectorName = connector.toLowerCase();
-    const values = byConnector[connectorName] ?? {};
-    values[key] = value;
-    byConnector[connectorName] = values;
+    if (value !== undefined && name.startsWith('CONNECTOR_') && !name.startsWith('CONNECTOR_PROXY_')) {
+      values[name] = value;
+    }
   }
-  return byConnector;
+  return values;
 }
 
 function text(env: Env, name: string): string | undefined {

@@ -3,11 +3,11 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type Connector,
-  createRegistry,
   DefinitionError,
   isConnector,
   isPlainObject,
   type Registry,
+  startRegistry,
 } from '@connector-proxy/core';
 
 /** Where a connector comes from: how it was named, and the file that is imported. */
@@ -32,6 +32,8 @@ export interface LoadOptions {
   fresh?: boolean;
   /** Told of every file a fresh import loads (to watch it). */
   onImport?: (url: string) => void;
+  /** `CONNECTOR_<NAME>_<KEY>` variables, checked against each connector's declarations; setup runs with them. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The result of {@link loadConnectors}. */
@@ -84,7 +86,10 @@ export function discoverConnectors(options: LoadOptions): ConnectorSource[] {
   return sources;
 }
 
-/** Discovers and imports every connector, then builds the registry; any mistake throws one clear line. */
+/**
+ * Discovers and imports every connector, checks their configuration and runs their setup; any
+ * mistake throws one clear line. Close the registry (`registry.close()`) to release their services.
+ */
 export async function loadConnectors(options: LoadOptions): Promise<LoadedConnectors> {
   const loaded: (ConnectorSource & { name: string; connector: Connector })[] = [];
   for (const source of discoverConnectors(options)) {
@@ -95,7 +100,10 @@ export async function loadConnectors(options: LoadOptions): Promise<LoadedConnec
     }
     loaded.push({ ...source, name: connector.name, connector });
   }
-  const registry = createRegistry(loaded.map((l) => l.connector));
+  const registry = await startRegistry(
+    loaded.map((l) => l.connector),
+    options.env ? { env: options.env } : {},
+  );
   return { registry, sources: loaded.map(({ connector: _, ...source }) => source) };
 }
 

@@ -32,7 +32,6 @@ export async function startServer(
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
-    connectorConfig: config.connectorConfig,
     signal: shutdown.signal,
     metrics: config.metrics,
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
@@ -50,13 +49,18 @@ export async function startServer(
     close() {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => {
-          // Past the grace period: abort commands still running, then drop their connections.
+          // Past the grace period: abort commands still running (ProxyShuttingDown), then drop their connections.
           shutdown.abort(new Error('the proxy is shutting down'));
           setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), 1_000);
         }, config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
-          resolve();
+          // Every request is over: the connectors' pools and clients can go.
+          const current = typeof registry === 'function' ? registry() : registry;
+          current.close().then(resolve, (error: unknown) => {
+            write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+            resolve();
+          });
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CommandError, createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
+import {
+  CommandError,
+  createRegistry,
+  defineCommand,
+  defineConnector,
+  defineServices,
+  param,
+  startRegistry,
+} from '@connector-proxy/core';
 import { createApp, type RequestLogEntry, statusFor } from '../src/app.js';
 import { readJson } from './json.js';
 
@@ -28,7 +36,13 @@ const Fail = defineCommand({
   },
 });
 
-const registry = createRegistry([defineConnector({ name: 'test', commands: { Echo, Fail } })]);
+const testServices = defineServices({ config: { REGION: param.str('Where').optional() } });
+const registry = await startRegistry(
+  [defineConnector({ name: 'test', commands: { Echo, Fail }, services: testServices })],
+  {
+    env: { CONNECTOR_TEST_REGION: 'eu' },
+  },
+);
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
@@ -41,7 +55,7 @@ function post(app: ReturnType<typeof createApp>, path: string, body: unknown, he
 }
 
 describe('routes without an API key', () => {
-  const app = createApp(registry, { connectorConfig: { test: { REGION: 'eu' } } });
+  const app = createApp(registry);
 
   test('the liveness probes answer {"ok": true}', async () => {
     for (const path of ['/liveness', '/v1/liveness']) {

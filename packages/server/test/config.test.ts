@@ -45,7 +45,7 @@ test('a bad number names the variable and the allowed range in one line', () => 
   assert.throws(() => readConfig({ CONNECTOR_PROXY_LOG_FORMAT: 'xml' }), /one of json, text, off/);
 });
 
-test("CONNECTOR_<NAME>_<KEY> variables become that connector's configuration", () => {
+test("CONNECTOR_<NAME>_<KEY> variables are kept for the connectors, the proxy's own and others are not", () => {
   const config = readConfig({
     CONNECTOR_SMTP_CA_FILE: '/etc/ca.pem',
     CONNECTOR_SMTP_DEFAULT_FROM: 'robot@example.org',
@@ -53,8 +53,9 @@ test("CONNECTOR_<NAME>_<KEY> variables become that connector's configuration", (
     CONNECTOR_PROXY_PORT: '7005',
     CONNECTORS_ELSEWHERE: 'ignored',
   });
-  assert.deepEqual(config.connectorConfig, {
-    smtp: { CA_FILE: '/etc/ca.pem', DEFAULT_FROM: 'robot@example.org' },
-    http: { USER_AGENT: 'ours' },
+  assert.deepEqual(config.connectorEnv, {
+    CONNECTOR_SMTP_CA_FILE: '/etc/ca.pem',
+    CONNECTOR_SMTP_DEFAULT_FROM: 'robot@example.org',
+    CONNECTOR_HTTP_USER_AGENT: 'ours',
   });
 });

@@ -5,6 +5,7 @@ import { deliver, type Login, type SmtpServer } from '../deliver.js';
 import { invalidParameters, toCommandError } from '../errors.js';
 import { composeEmail, type Email } from '../message.js';
 import { strOrList } from '../params.js';
+import { services } from '../services.js';
 import { readTrustedCa } from '../trust.js';
 
 const params = {
@@ -36,10 +37,11 @@ type SendEmailParams = ParamsOf<typeof params>;
 /** Sends one email through an SMTP server: the command of SpiffArena's "Writing a Connector" tutorial. */
 export const SendEmail = defineCommand({
   description: 'Send one email through an SMTP server.',
+  services,
   params,
-  async run(args, { log, signal, config }) {
+  async run(args, { log, signal, services: { caCertificates } }) {
     const email = readEmail(args);
-    const server = readServer(args, await readTrustedCa(args.smtp_ca_cert, config));
+    const server = readServer(args, readTrustedCa(args.smtp_ca_cert, caCertificates));
     const login = readLogin(args);
     const composed = await composeEmail(email);
 

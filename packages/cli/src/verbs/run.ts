@@ -1,4 +1,4 @@
-import { type Invocation, invoke } from '@connector-proxy/core';
+import { errorCodeOf, type Invocation, invoke, RequestKey, toWireResponse } from '@connector-proxy/core';
 import { readConfig } from '@connector-proxy/server';
 import { parseVerbArgs, UsageError } from '../args.js';
 import { loadForIo } from '../connectors.js';
@@ -56,23 +56,28 @@ export async function runVerb(args: string[], io: Io): Promise<number> {
 
   const config = readConfig(io.env);
   const { registry } = await loadForIo(io, config, { development: true });
-  const command = registry.find(connector, name);
-  if (!command) {
+  const target = registry.target(connector, name);
+  if (!target) {
     const known = registry.entries().map((e) => e.id);
     const hint = known.length > 0 && known.length <= 12 ? `; known: ${known.join(', ')}` : '; see connector-proxy list';
     io.stderr(`connector-proxy run: there is no command ${JSON.stringify(id)}${hint}\n`);
     return 1;
   }
+  const { command } = target;
   const params = await readParams(command, { file: values.file, json: jsonParams, pairs: values.param }, io.cwd);
   const stop = new AbortController();
   void io.stopped.then(() => stop.abort(new Error('interrupted')));
-  const invocation = await invoke(
-    command,
-    { ...params, spiff__task_data: taskData },
-    { timeoutMs: config.commandTimeoutMs, config: config.connectorConfig[connector] ?? {}, signal: stop.signal },
-  );
-  io.stdout(values.json || jsonParams !== undefined ? rawOutput(invocation) : summarize(id, invocation));
-  return invocation.kind === 'v2' && invocation.envelope.error !== null ? 1 : 0;
+  try {
+    const invocation = await invoke(
+      target,
+      { ...params, [RequestKey.taskData]: taskData },
+      { timeoutMs: config.commandTimeoutMs, signal: stop.signal },
+    );
+    io.stdout(values.json || jsonParams !== undefined ? rawOutput(invocation) : summarize(id, invocation));
+    return errorCodeOf(invocation) === undefined ? 0 : 1;
+  } finally {
+    await registry.close();
+  }
 }
 
 /**
@@ -105,8 +110,9 @@ function takeJsonObject(args: string[]): { jsonParams: string | undefined; rest:
 
 /** What the proxy would send: the version-2 envelope, or a legacy command's body. */
 function rawOutput(invocation: Invocation): string {
-  if (invocation.kind === 'v1') return `${invocation.answer.body}\n`;
-  return `${JSON.stringify(invocation.envelope, null, 2)}\n`;
+  const { body } = toWireResponse(invocation);
+  if (invocation.kind === 'v1' || body === null) return `${body ?? ''}\n`;
+  return `${JSON.stringify(JSON.parse(body), null, 2)}\n`;
 }
 
 /** The readable summary: outcome, error, body and logs. */
