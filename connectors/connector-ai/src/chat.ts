@@ -1,8 +1,6 @@
 import { type CommandContext, CommandError, type CommandResult, isPlainObject } from '@connector-proxy/core';
 import { type HttpAnswer, NETWORK_FAILURE_STATUS, postJson } from './transport.js';
 
-/** The OpenAI API, used unless `CONNECTOR_AI_API_BASE` or `api_base` names another. */
-export const DEFAULT_API_BASE = 'https://api.openai.com/v1';
 /** The code of a 2xx answer that is not a JSON object. */
 export const INVALID_RESPONSE = 'InvalidResponse';
 /** How much of an unreadable error answer the message quotes. */

@@ -1,5 +1,4 @@
 import { type CommandContext, CommandError, ErrorCode, isPlainObject } from '@connector-proxy/core';
-import { DEFAULT_API_BASE } from './chat.js';
 
 /** The parameters of `ai/LlmRequest`. */
 export interface LlmArgs {
@@ -9,6 +8,12 @@ export interface LlmArgs {
   api_key?: string | undefined;
   api_base?: string | undefined;
   options?: unknown;
+}
+
+/** The configuration `ai/LlmRequest` reads. */
+export interface AiConfig {
+  API_BASE: string;
+  API_KEY?: string | undefined;
 }
 
 // Fields the command sets itself; `stream` would answer server-sent events, not one JSON completion.
@@ -62,39 +67,18 @@ function toTools(value: unknown): unknown[] | undefined {
  * configured base (`CONNECTOR_AI_API_BASE`): a diagram that names another `api_base` must bring
  * its own `api_key`, so that it cannot send the proxy's key to a server of its choosing.
  */
-export function toEndpoint(args: LlmArgs, context: CommandContext): { url: URL; apiKey: string | undefined } {
-  const configured = toBase(context.config.API_BASE?.trim() || DEFAULT_API_BASE, 'CONNECTOR_AI_API_BASE');
-  const base = args.api_base?.trim() ? toBase(args.api_base.trim(), 'api_base') : configured;
+export function toEndpoint(
+  args: LlmArgs,
+  context: CommandContext<unknown, AiConfig>,
+): { url: URL; apiKey: string | undefined } {
+  const { API_BASE: configured, API_KEY: configuredKey } = context.config;
+  const base = args.api_base ?? configured;
   let apiKey = args.api_key || undefined;
   if (apiKey === undefined) {
-    const configuredKey = context.config.API_KEY?.trim() || undefined;
-    if (base.href === configured.href) apiKey = configuredKey;
+    if (base === configured) apiKey = configuredKey || undefined;
     else if (configuredKey) context.log('the configured API key is not sent to another api_base: give api_key');
   }
-  return { url: new URL('chat/completions', base), apiKey };
-}
-
-/** An http(s) base URL, with one trailing slash so that relative paths append to it. */
-function toBase(text: string, name: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw name === 'api_base'
-      ? invalid('api_base must be an absolute URL such as https://api.openai.com/v1')
-      : config(name);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw name === 'api_base' ? invalid('api_base must start with https:// or http://') : config(name);
-  }
-  url.search = '';
-  url.hash = '';
-  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
-  return url;
-}
-
-function config(name: string): CommandError {
-  return new CommandError('InvalidConfiguration', `${name} must be an absolute http(s) URL`, { httpStatus: 500 });
+  return { url: new URL(`${base}/chat/completions`), apiKey };
 }
 
 function invalid(problem: string): CommandError {

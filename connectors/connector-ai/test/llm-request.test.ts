@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
+import { startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import ai from '../src/index.js';
 import { errorBody, type FakeOpenAi, GOOD_KEY, MODEL, startFakeOpenAi } from './fake-openai.js';
@@ -239,4 +240,38 @@ test('a refused connection is ConnectionError 502; an API that does not answer i
   const slow = await ask({}, { timeoutMs: 300 });
   assert.equal(slow.error?.error_code, 'CommandTimeout');
   assert.equal(slow.envelope.command_response.http_status, 504);
+});
+
+test('an API that echoes the key in its error cannot leak it: param and configured keys are masked', async () => {
+  fake.override = (request, response) => {
+    const error = errorBody(
+      `Incorrect API key provided: ${request.headers.authorization}`,
+      'invalid_request_error',
+      null,
+    );
+    response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify(error));
+    return true;
+  };
+  const configured = 'sk-configured-key-never-shown-0123';
+  const fromConfig = await runCommand(
+    LlmRequest,
+    { model: MODEL, messages: hello },
+    {
+      config: { API_BASE: fake.base, API_KEY: configured },
+    },
+  );
+  assert.equal(fromConfig.error?.error_code, 'HttpError401');
+  assert.ok(!JSON.stringify(fromConfig.envelope).includes(configured), JSON.stringify(fromConfig.envelope));
+  const given = 'sk-given-key-never-shown-4567';
+  const fromParam = await ask({ api_key: given });
+  assert.ok(!JSON.stringify(fromParam.envelope).includes(given));
+});
+
+test('CONNECTOR_AI_API_BASE must be an http(s) URL: a bad one stops startup naming the variable', async () => {
+  await assert.rejects(startRegistry([ai], { env: { CONNECTOR_AI_API_BASE: 'api.openai.com' } }), {
+    message: /CONNECTOR_AI_API_BASE must be an absolute URL/,
+  });
+  const registry = await startRegistry([ai], { env: {} });
+  assert.equal(registry.target('ai', 'LlmRequest')?.config.API_BASE, 'https://api.openai.com/v1');
+  await registry.close();
 });

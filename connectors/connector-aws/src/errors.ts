@@ -2,8 +2,34 @@ import { CommandError, ErrorCode } from '@connector-proxy/core';
 
 /** Network failures get a 5xx status, so SpiffArena's retry policy may try again. */
 export const NETWORK_FAILURE_STATUS = 502;
-/** The code of missing credentials or region: the proxy's configuration, not the diagram, must change. */
-export const INVALID_CONFIGURATION = 'InvalidConfiguration';
+
+/** The codes every command of this connector can answer with besides the AWS ones. */
+const COMMON_ERRORS = {
+  [ErrorCode.InvalidConfiguration]:
+    'The proxy has no AWS credentials or no region (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile or role, and AWS_REGION); http_status 500.',
+  ConnectionError: 'The AWS endpoint could not be reached (http_status 502).',
+} as const;
+
+/** The DynamoDB errors a diagram most likely meets; any other AWS error comes under its own name too. */
+export const DYNAMO_ERRORS: Readonly<Record<string, string>> = {
+  ResourceNotFoundException: 'There is no such table (in this account and region); http_status 400.',
+  ValidationException:
+    "DynamoDB refused the request: an item without the table's key attributes, a key of the wrong type, an item over 400 KB …; http_status 400.",
+  AccessDeniedException: 'The credentials are not allowed this action on this table; http_status 400.',
+  UnrecognizedClientException: 'The access key is not known to AWS; http_status 400.',
+  ProvisionedThroughputExceededException: 'The table is throttled (http_status 429, so SpiffArena retries later).',
+  ...COMMON_ERRORS,
+};
+
+/** The S3 errors a diagram most likely meets; any other AWS error comes under its own name too. */
+export const S3_ERRORS: Readonly<Record<string, string>> = {
+  NoSuchBucket: 'There is no such bucket; http_status 404.',
+  AccessDenied: 'The credentials are not allowed to write this object; http_status 403.',
+  InvalidAccessKeyId: 'The access key is not known to AWS; http_status 403.',
+  SignatureDoesNotMatch: 'The secret access key is wrong; http_status 403.',
+  SlowDown: 'S3 is throttling the bucket (http_status 429, so SpiffArena retries later).',
+  ...COMMON_ERRORS,
+};
 
 // Throttling answers come with 400 (DynamoDB) or 503 (S3); 429 tells SpiffArena to retry later.
 const THROTTLING = new Set([
@@ -75,5 +101,5 @@ function readStatus(metadata: unknown): number | undefined {
 }
 
 function configuration(message: string, cause: unknown): CommandError {
-  return new CommandError(INVALID_CONFIGURATION, message, { httpStatus: 500, cause });
+  return new CommandError(ErrorCode.InvalidConfiguration, message, { httpStatus: 500, cause });
 }

@@ -1,4 +1,4 @@
-import type { CommandContext, LegacyResult } from '@connector-proxy/core';
+import type { CommandContext, LegacyResult, ResultDeclaration } from '@connector-proxy/core';
 import { toAwsFailure } from './errors.js';
 import { invalid, toPythonJson } from './values.js';
 
@@ -10,6 +10,22 @@ export interface Page {
   LastEvaluatedKey?: Record<string, unknown>;
   ConsumedCapacity?: unknown;
 }
+
+/** The declared result of Query and Scan: Python's version-1 body. */
+export const PAGE_RESULT: ResultDeclaration = {
+  description:
+    'HTTP 200 with the DynamoDB answer as the body (version 1, as Python): Items as plain JSON, Count, ScannedCount, and LastEvaluatedKey when more items remain.',
+  schema: {
+    type: 'object',
+    required: ['Items', 'Count', 'ScannedCount'],
+    properties: {
+      Items: { type: 'array', items: { type: 'object' } },
+      Count: { type: 'integer' },
+      ScannedCount: { type: 'integer' },
+      LastEvaluatedKey: { type: 'object' },
+    },
+  },
+};
 
 /** How many pages, and how many items at most. */
 export interface PageOptions {

@@ -1,12 +1,32 @@
-import { type AwsClients, createAwsClients } from './clients.js';
+import { type Coerced, defineServices, param } from '@connector-proxy/core';
+import { createAwsClients, destroyAwsClients } from './clients.js';
 
-let shared: AwsClients | undefined;
+/** The SDK's own default: one call and two retries, in its standard retry mode. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
-/** The clients for a command (interim: one set per process until core's connector lifecycle lands). */
-export function clientsFor(config: Readonly<Record<string, string>>): AwsClients {
-  shared ??= createAwsClients({
-    forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
-    maxAttempts: 3,
-  });
-  return shared;
+/**
+ * connector-aws's configuration and its shared SDK clients, created once when the proxy starts and
+ * destroyed at shutdown or before a dev reload. Credentials, region and endpoints are the SDK's
+ * (its default chain reads `AWS_*` variables, profiles and instance roles) and are resolved at the
+ * first call, so a proxy without AWS settings still starts.
+ */
+export const services = defineServices({
+  config: {
+    S3_FORCE_PATH_STYLE: param
+      .bool('Path-style S3 URLs (endpoint/bucket/key), for S3-compatible servers without virtual-host buckets')
+      .default(false),
+    MAX_ATTEMPTS: param
+      .custom('int', toAttempts, 'Attempts of one AWS call, retries of throttling and 5xx answers included (1 to 10)')
+      .default(DEFAULT_MAX_ATTEMPTS),
+  },
+  setup: (config) => createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE, maxAttempts: config.MAX_ATTEMPTS }),
+  close: destroyAwsClients,
+});
+
+function toAttempts(value: unknown): Coerced<number> {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number === 'number' && Number.isInteger(number) && number >= 1 && number <= 10) {
+    return { ok: true, value: number };
+  }
+  return { ok: false, problem: `must be a whole number from 1 to 10, got ${JSON.stringify(value)}` };
 }

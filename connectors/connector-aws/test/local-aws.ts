@@ -24,6 +24,8 @@ export interface LocalAws {
   s3Directory: string;
   /** A 127.0.0.1 port nothing listens on. */
   closedPort: number;
+  /** Requests that reached the stand-in for the EC2 instance metadata service (none should). */
+  metadataRequests: string[];
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ const CLEARED = [
 /**
  * Starts both servers on free ports and sets the environment the SDK reads: fake credentials,
  * a region, the two service endpoints, a catch-all endpoint on a closed local port, no shared
- * files, and no instance metadata (so nothing probes 169.254.169.254).
+ * files, and no instance metadata (so nothing probes 169.254.169.254; its endpoint is local too).
  */
 export async function startLocalAws(): Promise<LocalAws> {
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -52,6 +54,13 @@ export async function startLocalAws(): Promise<LocalAws> {
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory });
   const s3Address = await s3.run();
   const closedPort = await findClosedPort();
+  // Even if the SDK ignored AWS_EC2_METADATA_DISABLED, its metadata calls would come here, not to 169.254.169.254.
+  const metadataRequests: string[] = [];
+  const metadata = createServer((request, response) => {
+    metadataRequests.push(`${request.method} ${request.url}`);
+    response.writeHead(404).end();
+  });
+  await listen(metadata);
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
   const s3Url = `http://127.0.0.1:${s3Address.port}`;
   for (const name of CLEARED) delete process.env[name];
@@ -60,6 +69,7 @@ export async function startLocalAws(): Promise<LocalAws> {
     AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
     AWS_REGION: REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${(metadata.address() as AddressInfo).port}`,
     AWS_CONFIG_FILE: join(s3Directory, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(s3Directory, 'no-aws-credentials'),
     AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}`,
@@ -71,7 +81,10 @@ export async function startLocalAws(): Promise<LocalAws> {
     s3Url,
     s3Directory,
     closedPort,
+    metadataRequests,
     async stop() {
+      metadata.closeAllConnections();
+      await new Promise((resolve) => metadata.close(resolve));
       await s3.close();
       await new Promise((resolve) => dynamo.close(resolve));
       rmSync(s3Directory, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
+import { startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import slack from '../src/index.js';
 import { type FakeSlack, GOOD_TOKEN, startFakeSlack } from './fake-slack.js';
@@ -240,5 +241,31 @@ test('a redirect is refused (ConnectionError), so the token is never carried to 
     assert.equal(elsewhere.received.length, 0);
   } finally {
     await elsewhere.close();
+  }
+});
+
+test('a server that echoes the token in its error cannot leak it: the token is masked', async () => {
+  fake.override = (request, response) => {
+    const answer = {
+      ok: false,
+      error: 'invalid_auth',
+      response_metadata: { messages: [`bad ${request.headers.authorization}`] },
+    };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    return true;
+  };
+  const run = await post({});
+  assert.equal(run.error?.error_code, 'SlackMessageFailed');
+  assert.ok(!allOutput(run).includes(GOOD_TOKEN), allOutput(run));
+});
+
+test('CONNECTOR_SLACK_API_URL defaults to https://slack.com/api; a bad value stops startup naming it', async () => {
+  const registry = await startRegistry([slack], { env: {} });
+  assert.equal(registry.target('slack', 'PostMessage')?.config.API_URL, 'https://slack.com/api');
+  await registry.close();
+  for (const value of ['slack.com/api', 'ftp://slack.com/api', 'https://slack.com/api?x=1']) {
+    await assert.rejects(startRegistry([slack], { env: { CONNECTOR_SLACK_API_URL: value } }), {
+      message: /CONNECTOR_SLACK_API_URL must/,
+    });
   }
 });

@@ -1,20 +1,27 @@
 import { PutCommand, type PutCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { defineCommand, isPlainObject, param } from '@connector-proxy/core';
-import { toAwsFailure } from '../errors.js';
-import { clientsFor } from '../services.js';
+import { DYNAMO_ERRORS, toAwsFailure } from '../errors.js';
+import { services } from '../services.js';
 import { invalid, toDynamoMap, toPythonJson } from '../values.js';
 
 /** Python's `AddDynamoItem`: PutItem of one JSON object; numbers at any depth stay exact. */
 export const AddDynamoItem = defineCommand({
   description: 'Put one item (a JSON object) into a DynamoDB table, replacing an item with the same key.',
+  services,
   params: {
     table_name: param.str('The DynamoDB table'),
     item_data: param.any('The item: an object of attribute names to values, its key attributes included'),
   },
+  idempotent: true,
+  result: {
+    description: 'HTTP 200 with the PutItem answer as the body (version 1, as Python): {} in practice.',
+    schema: { type: 'object' },
+  },
+  errors: DYNAMO_ERRORS,
   async run({ table_name, item_data }, context) {
     if (!isPlainObject(item_data)) throw invalid('item_data must be an object of attribute names to values');
     const item = toDynamoMap(item_data, 'item_data');
-    const { documents } = clientsFor(context.config);
+    const { documents } = context.services;
     context.log(`will put an item of ${Object.keys(item).length} attributes into table ${table_name}`);
     let output: PutCommandOutput;
     try {

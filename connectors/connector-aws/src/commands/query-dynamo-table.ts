@@ -1,13 +1,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { defineCommand, param } from '@connector-proxy/core';
-import { readPages } from '../pages.js';
-import { clientsFor } from '../services.js';
+import { DYNAMO_ERRORS } from '../errors.js';
+import { PAGE_RESULT, readPages } from '../pages.js';
+import { services } from '../services.js';
 import { readKeySchema, toKeyValue } from '../tables.js';
 import { invalid } from '../values.js';
 
 /** Python's `QueryDynamoTable`: the items with one partition key (and sort key), first page or all. */
 export const QueryDynamoTable = defineCommand({
   description: 'Query a DynamoDB table for the items with a partition key value, and a sort key value if given.',
+  services,
   params: {
     table_name: param.str('The DynamoDB table'),
     partition_key: param.str("The partition key's value (a number key takes the number's text)"),
@@ -15,8 +17,11 @@ export const QueryDynamoTable = defineCommand({
     all_pages: param.bool('Read every page, not only the first (DynamoDB answers at most 1 MB a page)').optional(),
     limit: param.int('The most items to return').optional(),
   },
+  idempotent: true,
+  result: PAGE_RESULT,
+  errors: DYNAMO_ERRORS,
   async run({ table_name, partition_key, sort_key, all_pages, limit }, context) {
-    const clients = clientsFor(context.config);
+    const clients = context.services;
     const schema = await readKeySchema(clients, table_name, context);
     const names: Record<string, string> = { '#pk': schema.partition.name };
     const values: Record<string, unknown> = { ':pk': toKeyValue(partition_key, schema.partition, 'partition_key') };

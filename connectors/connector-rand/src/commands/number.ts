@@ -7,6 +7,16 @@ export const RandomNumber = defineCommand({
   params: {
     max: param.int('The largest number that may come out (at least 1)'),
   },
+  idempotent: true,
+  result: {
+    description: 'A whole number from 1 to max, both included.',
+    schema: {
+      type: 'object',
+      required: ['number'],
+      properties: { number: { type: 'integer', minimum: 1 } },
+      additionalProperties: false,
+    },
+  },
   run({ max }) {
     if (max < 1) {
       throw new CommandError(ErrorCode.InvalidParameters, `invalid parameters: max must be at least 1, got ${max}`, {
