@@ -1,14 +1,20 @@
 import { type Coerced, defineServices, param } from '@connector-proxy/core';
-import { createAwsClients, destroyAwsClients } from './clients.js';
+import type { Aws, AwsClientOptions } from './sdk.js';
 
 /** The SDK's own default: one call and two retries, in its standard retry mode. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/** The connector's shared SDK clients, created at the first AWS call. */
+export interface AwsServices {
+  /** The clients; the first call imports the SDK and creates them, later calls reuse them. */
+  load(): Promise<Aws>;
+}
+
 /**
- * connector-aws's configuration and its shared SDK clients, created once when the proxy starts and
+ * connector-aws's configuration and its SDK clients: created once, at the first AWS call, and
  * destroyed at shutdown or before a dev reload. Credentials, region and endpoints are the SDK's
- * (its default chain reads `AWS_*` variables, profiles and instance roles) and are resolved at the
- * first call, so a proxy without AWS settings still starts.
+ * (its default chain reads `AWS_*` variables, profiles and instance roles), so a proxy without
+ * AWS settings still starts.
  */
 export const services = defineServices({
   config: {
@@ -19,9 +25,24 @@ export const services = defineServices({
       .custom('int', toAttempts, 'Attempts of one AWS call, retries of throttling and 5xx answers included (1 to 10)')
       .default(DEFAULT_MAX_ATTEMPTS),
   },
-  setup: (config) => createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE, maxAttempts: config.MAX_ATTEMPTS }),
-  close: destroyAwsClients,
+  setup: (config): AwsServices & { close(): Promise<void> } =>
+    createLazyAws({ forcePathStyle: config.S3_FORCE_PATH_STYLE, maxAttempts: config.MAX_ATTEMPTS }),
+  close: (aws) => aws.close(),
 });
+
+function createLazyAws(options: AwsClientOptions): AwsServices & { close(): Promise<void> } {
+  let loading: Promise<Aws> | undefined;
+  return {
+    load() {
+      loading ??= import('./sdk.js').then((sdk) => sdk.createAws(options));
+      return loading;
+    },
+    async close() {
+      const aws = await loading?.catch(() => undefined);
+      aws?.destroy();
+    },
+  };
+}
 
 function toAttempts(value: unknown): Coerced<number> {
   const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;

@@ -1,8 +1,9 @@
-import { DescribeTableCommand, type DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
-import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import type { DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
+// The light part of the SDK: the number type its marshalling knows (lib-dynamodb re-exports it).
+import { NumberValueImpl as NumberValue } from '@aws-sdk/util-dynamodb';
 import type { CommandContext } from '@connector-proxy/core';
-import type { AwsClients } from './clients.js';
 import { toAwsFailure } from './errors.js';
+import type { Aws } from './sdk.js';
 import { invalid, isBase64 } from './values.js';
 
 /** The key attributes of a table: names and DynamoDB types (S, N or B). */
@@ -12,12 +13,10 @@ export interface KeySchema {
 }
 
 /** Reads a table's key schema (DescribeTable), as boto's `table.key_schema` does for Python's query. */
-export async function readKeySchema(clients: AwsClients, table: string, context: CommandContext): Promise<KeySchema> {
+export async function readKeySchema(aws: Aws, table: string, context: CommandContext): Promise<KeySchema> {
   let described: DescribeTableCommandOutput;
   try {
-    described = await clients.dynamo.send(new DescribeTableCommand({ TableName: table }), {
-      abortSignal: context.signal,
-    });
+    described = await aws.describeTable(table, context.signal);
   } catch (error) {
     throw toAwsFailure(error, 'DescribeTable', context.signal);
   }

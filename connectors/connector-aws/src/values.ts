@@ -1,4 +1,5 @@
-import { NumberValue } from '@aws-sdk/lib-dynamodb';
+// The light part of the SDK: the number type its marshalling knows (lib-dynamodb re-exports it).
+import { NumberValueImpl as NumberValue } from '@aws-sdk/util-dynamodb';
 import { CommandError, ErrorCode, isPlainObject } from '@connector-proxy/core';
 
 /** DynamoDB's own nesting bound; deeper documents are refused before anything is sent. */

@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
-import type { AwsClients } from '../src/clients.js';
 import aws from '../src/index.js';
+import type { AwsServices } from '../src/services.js';
 import { type LocalAws, startLocalAws, uniqueName } from './local-aws.js';
 
 const command = (name: string) => {
@@ -119,7 +119,7 @@ test('S3_FORCE_PATH_STYLE and MAX_ATTEMPTS reach the SDK clients, which close wi
   try {
     const target = registry.target('aws', 'UploadFileData');
     assert.ok(target);
-    const clients = target.services as AwsClients;
+    const { clients } = await (target.services as AwsServices).load();
     assert.equal(clients.s3.config.forcePathStyle, true);
     assert.equal(await clients.dynamo.config.maxAttempts(), 2);
     const run = await runCommand(target, {

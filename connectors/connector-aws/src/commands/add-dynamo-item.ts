@@ -1,4 +1,4 @@
-import { PutCommand, type PutCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { defineCommand, isPlainObject, param } from '@connector-proxy/core';
 import { DYNAMO_ERRORS, toAwsFailure } from '../errors.js';
 import { services } from '../services.js';
@@ -21,13 +21,11 @@ export const AddDynamoItem = defineCommand({
   async run({ table_name, item_data }, context) {
     if (!isPlainObject(item_data)) throw invalid('item_data must be an object of attribute names to values');
     const item = toDynamoMap(item_data, 'item_data');
-    const { documents } = context.services;
+    const aws = await context.services.load();
     context.log(`will put an item of ${Object.keys(item).length} attributes into table ${table_name}`);
     let output: PutCommandOutput;
     try {
-      output = await documents.send(new PutCommand({ TableName: table_name, Item: item }), {
-        abortSignal: context.signal,
-      });
+      output = await aws.putItem({ TableName: table_name, Item: item }, context.signal);
     } catch (error) {
       throw toAwsFailure(error, 'PutItem', context.signal);
     }

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { defineCommand, param } from '@connector-proxy/core';
 import { DYNAMO_ERRORS } from '../errors.js';
 import { PAGE_RESULT, readPages } from '../pages.js';
@@ -21,8 +20,8 @@ export const QueryDynamoTable = defineCommand({
   result: PAGE_RESULT,
   errors: DYNAMO_ERRORS,
   async run({ table_name, partition_key, sort_key, all_pages, limit }, context) {
-    const clients = context.services;
-    const schema = await readKeySchema(clients, table_name, context);
+    const aws = await context.services.load();
+    const schema = await readKeySchema(aws, table_name, context);
     const names: Record<string, string> = { '#pk': schema.partition.name };
     const values: Record<string, unknown> = { ':pk': toKeyValue(partition_key, schema.partition, 'partition_key') };
     let condition = '#pk = :pk';
@@ -37,16 +36,16 @@ export const QueryDynamoTable = defineCommand({
     return readPages(
       'Query',
       (startKey, pageLimit) =>
-        clients.documents.send(
-          new QueryCommand({
+        aws.query(
+          {
             TableName: table_name,
             KeyConditionExpression: condition,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ExclusiveStartKey: startKey,
             Limit: pageLimit,
-          }),
-          { abortSignal: context.signal },
+          },
+          context.signal,
         ),
       { all_pages, limit },
       context,

@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { defineCommand, param } from '@connector-proxy/core';
 import { DYNAMO_ERRORS } from '../errors.js';
 import { PAGE_RESULT, readPages } from '../pages.js';
@@ -17,14 +16,12 @@ export const ScanDynamoTable = defineCommand({
   result: PAGE_RESULT,
   errors: DYNAMO_ERRORS,
   async run({ table_name, all_pages, limit }, context) {
-    const { documents } = context.services;
+    const aws = await context.services.load();
     context.log(`will scan table ${table_name}`);
     return readPages(
       'Scan',
       (startKey, pageLimit) =>
-        documents.send(new ScanCommand({ TableName: table_name, ExclusiveStartKey: startKey, Limit: pageLimit }), {
-          abortSignal: context.signal,
-        }),
+        aws.scan({ TableName: table_name, ExclusiveStartKey: startKey, Limit: pageLimit }, context.signal),
       { all_pages, limit },
       context,
     );

@@ -1,4 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { defineCommand, param } from '@connector-proxy/core';
 import { S3_ERRORS, toAwsFailure } from '../errors.js';
 import { readFileData } from '../file-data.js';
@@ -24,15 +23,15 @@ export const UploadFileData = defineCommand({
     const file = readFileData(file_data);
     if (!bucket.trim()) throw invalid('bucket must not be empty');
     if (!object_name) throw invalid('object_name must not be empty');
-    const { s3 } = context.services;
+    const aws = await context.services.load();
     const named = file.name === undefined ? '' : `, file ${file.name}`;
     context.log(
       `will upload ${file.bytes.length} bytes (${file.contentType}${named}) to s3://${bucket}/${object_name}`,
     );
     try {
-      await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: object_name, Body: file.bytes, ContentType: file.contentType }),
-        { abortSignal: context.signal },
+      await aws.putObject(
+        { Bucket: bucket, Key: object_name, Body: file.bytes, ContentType: file.contentType },
+        context.signal,
       );
     } catch (error) {
       throw toAwsFailure(error, 'PutObject', context.signal);

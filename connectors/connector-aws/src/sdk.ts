@@ -1,0 +1,69 @@
+/**
+ * Everything of the AWS SDK that weighs: the clients and their commands. It is imported on the
+ * first AWS call, not at startup (it takes about a second and 30 MB), so a proxy that never
+ * calls AWS does not pay for it.
+ */
+import { DescribeTableCommand, type DescribeTableCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  type PutCommandInput,
+  type PutCommandOutput,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Page } from './pages.js';
+
+/** How the clients are built, from the connector's configuration. */
+export interface AwsClientOptions {
+  /** Path-style S3 URLs (`endpoint/bucket/key`), for S3-compatible servers without virtual hosts. */
+  forcePathStyle: boolean;
+  /** Attempts of one SDK call, retries included (the SDK's standard retry mode). */
+  maxAttempts: number;
+}
+
+/** The calls the commands make, on clients created once. */
+export interface Aws {
+  describeTable(table: string, signal: AbortSignal): Promise<DescribeTableCommandOutput>;
+  putItem(input: PutCommandInput, signal: AbortSignal): Promise<PutCommandOutput>;
+  query(input: QueryCommandInput, signal: AbortSignal): Promise<Page>;
+  scan(input: ScanCommandInput, signal: AbortSignal): Promise<Page>;
+  putObject(input: PutObjectCommandInput, signal: AbortSignal): Promise<unknown>;
+  /** The clients themselves (for tests and diagnostics). */
+  clients: { dynamo: DynamoDBClient; documents: DynamoDBDocumentClient; s3: S3Client };
+  /** Closes the clients' connection pools. */
+  destroy(): void;
+}
+
+/**
+ * Creates the clients. Credentials, region and endpoints come from the SDK's default chain:
+ * `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, `AWS_PROFILE` and the shared
+ * files, web identity, ECS and EC2 instance roles; `AWS_REGION`; `AWS_ENDPOINT_URL` and
+ * `AWS_ENDPOINT_URL_DYNAMODB`/`AWS_ENDPOINT_URL_S3`. They are resolved at the first call.
+ */
+export function createAws(options: AwsClientOptions): Aws {
+  const dynamo = new DynamoDBClient({ maxAttempts: options.maxAttempts });
+  // Numbers come back as NumberValue (their text), never as doubles.
+  const documents = DynamoDBDocumentClient.from(dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: { wrapNumbers: true },
+  });
+  const s3 = new S3Client({ maxAttempts: options.maxAttempts, forcePathStyle: options.forcePathStyle });
+  return {
+    describeTable: (table, signal) =>
+      dynamo.send(new DescribeTableCommand({ TableName: table }), { abortSignal: signal }),
+    putItem: (input, signal) => documents.send(new PutCommand(input), { abortSignal: signal }),
+    query: (input, signal) => documents.send(new QueryCommand(input), { abortSignal: signal }),
+    scan: (input, signal) => documents.send(new ScanCommand(input), { abortSignal: signal }),
+    putObject: (input, signal) => s3.send(new PutObjectCommand(input), { abortSignal: signal }),
+    clients: { dynamo, documents, s3 },
+    destroy() {
+      documents.destroy();
+      dynamo.destroy();
+      s3.destroy();
+    },
+  };
+}
