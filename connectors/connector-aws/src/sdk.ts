@@ -5,6 +5,7 @@
  */
 import { DescribeTableCommand, type DescribeTableCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import {
   DynamoDBDocumentClient,
   PutCommand,
@@ -23,6 +24,13 @@ export interface AwsClientOptions {
   forcePathStyle: boolean;
   /** Attempts of one SDK call, retries included (the SDK's standard retry mode). */
   maxAttempts: number;
+  /**
+   * Runs the credential chain outside the calling command's async context (in the proxy's own):
+   * the chain's endpoints (EC2 and ECS metadata on link-local addresses, STS, SSO) are the
+   * deployment's, not the diagram's, so the egress policy that guards a command's connections
+   * must not refuse them.
+   */
+  runOutside: <T>(fn: () => T) => T;
 }
 
 /** The calls the commands make, on clients created once. */
@@ -45,13 +53,19 @@ export interface Aws {
  * `AWS_ENDPOINT_URL_DYNAMODB`/`AWS_ENDPOINT_URL_S3`. They are resolved at the first call.
  */
 export function createAws(options: AwsClientOptions): Aws {
-  const dynamo = new DynamoDBClient({ maxAttempts: options.maxAttempts });
+  const { maxAttempts, runOutside } = options;
+  // The SDK's own default chain, with the init each client gives it; only the async context changes.
+  const credentialDefaultProvider = (init: Parameters<typeof defaultProvider>[0]) => {
+    const chain = defaultProvider(init);
+    return (identity?: Parameters<typeof chain>[0]) => runOutside(() => chain(identity));
+  };
+  const dynamo = new DynamoDBClient({ maxAttempts, credentialDefaultProvider });
   // Numbers come back as NumberValue (their text), never as doubles.
   const documents = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: { wrapNumbers: true },
   });
-  const s3 = new S3Client({ maxAttempts: options.maxAttempts, forcePathStyle: options.forcePathStyle });
+  const s3 = new S3Client({ maxAttempts, forcePathStyle: options.forcePathStyle, credentialDefaultProvider });
   return {
     describeTable: (table, signal) =>
       dynamo.send(new DescribeTableCommand({ TableName: table }), { abortSignal: signal }),

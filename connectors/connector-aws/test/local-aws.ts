@@ -24,8 +24,11 @@ export interface LocalAws {
   s3Directory: string;
   /** A 127.0.0.1 port nothing listens on. */
   closedPort: number;
-  /** Requests that reached the stand-in for the EC2 instance metadata service (none should). */
+  /** Requests that reached the stand-in for the EC2 instance metadata service. */
   metadataRequests: string[];
+  metadataPort: number;
+  /** When true, the stand-in answers as IMDSv2 on an instance with a role (the test credentials). */
+  instanceRole: boolean;
   stop(): Promise<void>;
 }
 
@@ -58,6 +61,23 @@ export async function startLocalAws(): Promise<LocalAws> {
   const metadataRequests: string[] = [];
   const metadata = createServer((request, response) => {
     metadataRequests.push(`${request.method} ${request.url}`);
+    if (!local.instanceRole) return response.writeHead(404).end();
+    const path = request.url ?? '';
+    if (request.method === 'PUT' && path === '/latest/api/token') return response.end('imds-session-token');
+    if (request.headers['x-aws-ec2-metadata-token'] !== 'imds-session-token') return response.writeHead(401).end();
+    if (path === '/latest/meta-data/iam/security-credentials/') return response.end('test-role');
+    if (path === '/latest/meta-data/iam/security-credentials/test-role') {
+      const Expiration = new Date(Date.now() + 3_600_000).toISOString();
+      const credentials = {
+        Code: 'Success',
+        Type: 'AWS-HMAC',
+        AccessKeyId: ACCESS_KEY_ID,
+        SecretAccessKey: SECRET_ACCESS_KEY,
+        Token: 'role-session',
+        Expiration,
+      };
+      return response.end(JSON.stringify(credentials));
+    }
     response.writeHead(404).end();
   });
   await listen(metadata);
@@ -76,12 +96,14 @@ export async function startLocalAws(): Promise<LocalAws> {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     AWS_ENDPOINT_URL_S3: s3Url,
   });
-  return {
+  const local: LocalAws = {
     dynamoUrl,
     s3Url,
     s3Directory,
     closedPort,
     metadataRequests,
+    metadataPort: (metadata.address() as AddressInfo).port,
+    instanceRole: false,
     async stop() {
       metadata.closeAllConnections();
       await new Promise((resolve) => metadata.close(resolve));
@@ -90,6 +112,7 @@ export async function startLocalAws(): Promise<LocalAws> {
       rmSync(s3Directory, { recursive: true, force: true });
     },
   };
+  return local;
 }
 
 function listen(server: Server): Promise<void> {
