@@ -1,7 +1,8 @@
 // The proxy under test, in its own process: the real startServer on 127.0.0.1, an ephemeral
 // port, the request log off, and only the example connector, loaded from its built dist.
 import { fileURLToPath } from 'node:url';
-import { loadConnectors, readConfig, startServer } from '@connector-proxy/server';
+import { readConfig } from '@connector-proxy/server';
+import { loadConnectors, startServer } from '@connector-proxy/server/node';
 import { serveUntilStopped } from './child.js';
 
 const bench = fileURLToPath(new URL('.', import.meta.url));

@@ -4,6 +4,7 @@ import type { Io } from './io.js';
 import { devVerb } from './verbs/dev.js';
 import { listVerb } from './verbs/list.js';
 import { newVerb } from './verbs/new.js';
+import { openapiVerb } from './verbs/openapi.js';
 import { runVerb } from './verbs/run.js';
 import { serveVerb } from './verbs/serve.js';
 
@@ -17,6 +18,7 @@ Verbs:
   list    list the commands of the discovered connectors
   run     run one command, e.g. run example/Example --param message=hi
   new     create a connector package, e.g. new smtp
+  openapi print the OpenAPI 3.1 document of the commands
   help    show this help
 
 Options:
@@ -34,6 +36,7 @@ const VERBS: Record<string, Verb> = {
   list: listVerb,
   run: runVerb,
   new: newVerb,
+  openapi: openapiVerb,
 };
 
 /**

@@ -28,6 +28,8 @@ export type { Failure, Invocation } from './invocation.js';
 export { statusOf } from './invocation.js';
 export type { InvokeOptions } from './invoke.js';
 export { DEFAULT_TIMEOUT_MS, invoke, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
+export type { OpenApiOptions } from './openapi.js';
+export { toOpenApi } from './openapi.js';
 export type { Coerced, ParamShape, ParamsOf, ParamType } from './param.js';
 export { describeValue, kindOf, Param, param } from './param.js';
 export type {

@@ -27,6 +27,11 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Treat `timeoutMs` as the whole deadline, past the command's own (a long-running command in the background). */
   background?: boolean;
+  /**
+   * Tells whether the egress policy refused a connection while the command ran: a command that then
+   * fails answers `EgressDenied` (http_status 403) with this message, whatever error its client made of it.
+   */
+  denial?: () => string | undefined;
 }
 
 /**
@@ -77,6 +82,8 @@ export async function invoke(
 
   const done = (invocation: Invocation): Invocation => {
     abort.dispose();
+    const refused = invocation.kind === 'v2' && invocation.envelope.error ? options.denial?.() : undefined;
+    if (refused !== undefined) return finish(failedWith('command', ErrorCode.EgressDenied, refused, logs.lines, 403));
     return finish(invocation);
   };
   let started: unknown;

@@ -139,3 +139,26 @@ test('context.redact masks a derived secret everywhere the answer leaves: logs, 
   assert.ok(run.kind === 'v2');
   if (run.kind === 'v2') assert.deepEqual(run.envelope.spiff__logs, ['sending ***']);
 });
+
+test('a command stopped by the shutdown signal answers ProxyShuttingDown (503), never CommandTimeout', async () => {
+  const Slow = defineCommand({
+    params: {},
+    run: (_args, { signal }) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+  });
+  const stop = new AbortController();
+  const running = invoke(Slow, {}, { signal: stop.signal, timeoutMs: 10_000 });
+  setTimeout(() => stop.abort(new Error('the proxy is shutting down')), 10);
+  const run = await running;
+  assert.ok(run.kind === 'v2');
+  if (run.kind === 'v2') {
+    assert.equal(run.envelope.error?.error_code, 'ProxyShuttingDown');
+    assert.equal(run.envelope.command_response.http_status, 503);
+    assert.equal(run.failure, 'command');
+  }
+  const late = await invoke(Slow, {}, { signal: stop.signal });
+  assert.ok(
+    late.kind === 'v2' && late.envelope.error?.error_code === 'ProxyShuttingDown',
+    'a request after the stop is not run',
+  );
+});

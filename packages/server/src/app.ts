@@ -10,6 +10,7 @@ import {
   rejected,
   statusOf,
   toEnvelope,
+  toOpenApi,
   toWireError,
   toWireResponse,
 } from '@connector-proxy/core';
@@ -18,8 +19,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
+import { commandTimeoutFor } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
+import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
 import { createMetrics } from './metrics.js';
 
@@ -45,6 +48,8 @@ export interface AppOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Serves Prometheus metrics at `GET /metrics` (behind the API key when one is set). */
   metrics?: boolean;
+  /** Runs commands under the egress policy (see `createEgressGuard`); without it, connections are not checked. */
+  egress?: EgressGuard;
 }
 
 /** The outer HTTP status for an invocation's outcome (decided in core). */
@@ -56,6 +61,7 @@ interface Prepared {
   listing: string;
   detailedListing: string;
   home: string;
+  openapi: string;
 }
 
 /**
@@ -72,6 +78,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
         listing: JSON.stringify(r.list()),
         detailedListing: JSON.stringify(r.list({ detailed: true })),
         home: renderHome(r, { listCommands: options.apiKey === undefined }),
+        openapi: JSON.stringify(toOpenApi(r, { apiKey: options.apiKey !== undefined })),
       };
       prepared.set(r, p);
     }
@@ -120,6 +127,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     const guard = requireApiKey(options.apiKey);
     app.use('/v1/commands', guard);
     app.use('/v1/auths', guard);
+    app.use('/v1/openapi.json', guard);
     app.use('/v1/do/*', guard);
     app.use('/metrics', guard);
   }
@@ -135,6 +143,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     return json(c, isTruthy(c.req.query('detailed')) ? p.detailedListing : p.listing);
   });
   app.get('/v1/auths', (c) => json(c, '[]'));
+  app.get('/v1/openapi.json', (c) => json(c, prepare(current()).openapi));
 
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
@@ -168,10 +177,13 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       }
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
-      const invocation = await invoke(target, body.value, {
-        ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const run = (denial?: () => string | undefined) =>
+        invoke(target, body.value, {
+          timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(denial ? { denial } : {}),
+        });
+      const invocation = await (options.egress ? options.egress.run(run) : run());
       return answer(c, invocation);
     },
   );
@@ -183,6 +195,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     ['/v1/liveness', 'GET, HEAD'],
     ['/v1/commands', 'GET, HEAD'],
     ['/v1/auths', 'GET, HEAD'],
+    ['/v1/openapi.json', 'GET, HEAD'],
     ['/v1/do/:connector/:command', 'GET, POST'],
   ];
   for (const [path, allow] of allowed) {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isPlainObject } from '@connector-proxy/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
+import { getBodyOf } from './bindings.js';
 
 /** The parsed request body, or why it was refused. */
 export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string };
@@ -48,11 +49,14 @@ function describeJson(value: unknown): string {
 /**
  * The request body as text, or undefined when it is larger than `limit` bytes. Node's adapter
  * builds GET requests without a body, but a GET /v1/do may carry JSON as a POST does (the Python
- * proxy reads it), so a GET body is read from the socket.
+ * proxy reads it), so a GET body is read from the socket, or taken from what another adapter handed over.
  */
 export async function readBodyText(c: Context, limit: number): Promise<string | undefined> {
+  if (c.req.method !== 'GET') return c.req.text();
+  const handedOver = getBodyOf(c);
+  if (handedOver !== undefined) return new TextEncoder().encode(handedOver).length > limit ? undefined : handedOver;
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (c.req.method !== 'GET' || incoming === undefined) return c.req.text();
+  if (incoming === undefined) return c.req.text();
   return readIncoming(incoming, limit);
 }
 

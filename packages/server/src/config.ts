@@ -1,4 +1,5 @@
 import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
+import { createEgressPolicy } from './egress/policy.js';
 
 /** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   logFormat: 'json' | 'text' | 'off';
   /** Serve Prometheus metrics at `/metrics`. */
   metrics: boolean;
+  /** Where connectors may connect: the preset and the allow and deny lists (checked at startup). */
+  egress: { preset: 'open' | 'default' | 'public'; allow: string[]; deny: string[] };
   /**
    * Every `CONNECTOR_<NAME>_<KEY>` variable (not `CONNECTOR_PROXY_*`), as given: split by connector
    * once the connectors are loaded, by the longest connector name that matches, and checked against
@@ -60,7 +63,22 @@ export function readConfig(env: Env): Config {
     logFormat: oneOf(env, 'CONNECTOR_PROXY_LOG_FORMAT', ['json', 'text', 'off'], 'text'),
     metrics: oneOf(env, 'CONNECTOR_PROXY_METRICS', ['true', 'false'], 'false') === 'true',
     connectorEnv: readConnectorEnv(env),
+    egress: readEgress(env),
   };
+}
+
+function readEgress(env: Env): Config['egress'] {
+  const egress = {
+    preset: oneOf(env, 'CONNECTOR_PROXY_EGRESS', ['open', 'default', 'public'], 'default'),
+    allow: list(env.CONNECTOR_PROXY_EGRESS_ALLOW),
+    deny: list(env.CONNECTOR_PROXY_EGRESS_DENY),
+  };
+  try {
+    createEgressPolicy(egress);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  return egress;
 }
 
 function readConnectorEnv(env: Env): Record<string, string> {

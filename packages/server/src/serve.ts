@@ -3,6 +3,8 @@ import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
 import { createApp, type RequestLogEntry } from './app.js';
 import type { Config } from './config.js';
+import { createEgressGuard } from './egress/hook.js';
+import { createEgressPolicy } from './egress/policy.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -34,6 +36,9 @@ export async function startServer(
     commandTimeoutMs: config.commandTimeoutMs,
     signal: shutdown.signal,
     metrics: config.metrics,
+    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
+      ? {}
+      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

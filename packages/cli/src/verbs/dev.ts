@@ -1,5 +1,5 @@
 import type { Registry } from '@connector-proxy/core';
-import { startServer } from '@connector-proxy/server';
+import { startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
