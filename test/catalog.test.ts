@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { WireParameter } from '@connector-proxy/core';
-import { loadConnectors } from '@connector-proxy/server';
+import { loadConnectors } from '@connector-proxy/server/node';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const catalog: { commands: { id: string; parameters: WireParameter[] }[] } = JSON.parse(
