@@ -29,6 +29,7 @@ export function toChatRequest(args: LlmArgs): Record<string, unknown> {
   if (args.options !== undefined) {
     if (!isPlainObject(args.options)) throw invalid('options must be an object of Chat Completions fields');
     for (const [key, value] of Object.entries(args.options)) {
+      if (key === 'stream' && value === false) continue;
       if (RESERVED_OPTIONS.has(key)) throw invalid(`options.${key} is not allowed: ${reason(key)}`);
       request[key] = value;
     }

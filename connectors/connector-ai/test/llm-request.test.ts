@@ -131,6 +131,8 @@ test('options add Chat Completions fields; model, messages, tools and stream can
   assert.equal(run.error, null);
   assert.deepEqual(sent(fake), { model: MODEL, messages: hello, temperature: 0.2, max_tokens: 50 });
   assert.equal((run.body as { echoed_temperature: number }).echoed_temperature, 0.2);
+  await ask({ options: { stream: false } });
+  assert.equal(sent(fake, 1).stream, undefined, 'stream: false is what the command does anyway');
   for (const options of [{ stream: true }, { model: 'x' }, { messages: [] }, 'temperature=1', [1]]) {
     const refused = await ask({ options });
     assert.equal(refused.error?.error_code, 'InvalidParameters', JSON.stringify(options));

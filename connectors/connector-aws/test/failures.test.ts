@@ -132,3 +132,15 @@ test('S3_FORCE_PATH_STYLE and MAX_ATTEMPTS reach the SDK clients, which close wi
     await registry.close();
   }
 });
+
+test('AWS_ENDPOINT_URL alone is honoured (the SDK reads it): DynamoDB is reached there', async () => {
+  const refused = await withEnv({ AWS_ENDPOINT_URL_DYNAMODB: undefined }, () =>
+    runCommand(ScanDynamoTable, { table_name: 'any' }, { config: { MAX_ATTEMPTS: '1' } }),
+  );
+  // The catch-all endpoint is a closed port: the call went there, not to AWS.
+  assert.equal(refused.error?.error_code, 'ConnectionError');
+  const reached = await withEnv({ AWS_ENDPOINT_URL_DYNAMODB: undefined, AWS_ENDPOINT_URL: local.dynamoUrl }, () =>
+    runCommand(ScanDynamoTable, { table_name: uniqueName('absent') }),
+  );
+  assert.equal(reached.error?.error_code, 'ResourceNotFoundException', 'dynalite answered');
+});
