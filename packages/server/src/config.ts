@@ -291,13 +291,13 @@ function corsOrigins(env: Env, hasApiKey: boolean): string[] {
     }
     return ['*'];
   }
-  return [...new Set(entries.map(toOrigin))];
+  return [...new Set(entries.map(toCorsOrigin))];
 }
 
 /** http(s), then a host and an optional port, and nothing after: no path, query, fragment or user. */
 const ORIGIN_FORM = /^https?:\/\/[^/?#\\@\s]+$/i;
 
-function toOrigin(entry: string): string {
+function toCorsOrigin(entry: string): string {
   const origin = ORIGIN_FORM.test(entry) ? originOf(entry) : undefined;
   if (origin !== undefined) return origin;
   const near = originOf(entry);
