@@ -16,6 +16,8 @@ export interface AiConfig {
   API_KEY?: string | undefined;
 }
 
+const HEADER_SAFE = /^[!-~]+$/;
+
 // Fields the command sets itself; `stream` would answer server-sent events, not one JSON completion.
 const RESERVED_OPTIONS = new Set(['model', 'messages', 'tools', 'stream']);
 
@@ -75,6 +77,10 @@ export function toEndpoint(
   const { API_BASE: configured, API_KEY: configuredKey } = context.config;
   const base = args.api_base ?? configured;
   let apiKey = args.api_key || undefined;
+  // The key goes into a header: a line break or a control character there could never be sent.
+  if (apiKey !== undefined && !HEADER_SAFE.test(apiKey)) {
+    throw invalid('api_key must be printable text without spaces or line breaks');
+  }
   if (apiKey === undefined) {
     if (base === configured) apiKey = configuredKey || undefined;
     else if (configuredKey) context.log('the configured API key is not sent to another api_base: give api_key');

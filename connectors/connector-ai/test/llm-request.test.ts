@@ -277,3 +277,11 @@ test('CONNECTOR_AI_API_BASE must be an http(s) URL: a bad one stops startup nami
   assert.equal(registry.target('ai', 'LlmRequest')?.config.API_BASE, 'https://api.openai.com/v1');
   await registry.close();
 });
+
+test('an api_key that cannot go into a header is InvalidParameters, and nothing is sent', async () => {
+  for (const api_key of ['sk-1\r\nX-Injected: 1', 'sk\u0000', 'sk 1']) {
+    const run = await ask({ api_key });
+    assert.equal(run.error?.error_code, 'InvalidParameters', JSON.stringify(api_key));
+  }
+  assert.equal(fake.received.length, 0);
+});

@@ -1,4 +1,4 @@
-import { invalid, isBase64 } from './values.js';
+import { invalid, isBase64 } from './checks.js';
 
 /** A file as SpiffArena's file fields hold it, decoded. */
 export interface FileData {

@@ -1,13 +1,19 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CommandContext, LegacyResult, ResultDeclaration } from '@connector-proxy/core';
+import { fromAttributeMap } from './attributes.js';
+import { invalid } from './checks.js';
 import { toAwsFailure } from './errors.js';
-import { invalid, toPythonJson } from './values.js';
+import { toPythonJson } from './python-json.js';
 
-/** One page as Query and Scan answer it (already unmarshalled). */
+/** A DynamoDB item or key, as attribute values. */
+type AttributeMap = Record<string, AttributeValue>;
+
+/** One page as Query and Scan answer it. */
 export interface Page {
-  Items?: Record<string, unknown>[];
+  Items?: AttributeMap[];
   Count?: number;
   ScannedCount?: number;
-  LastEvaluatedKey?: Record<string, unknown>;
+  LastEvaluatedKey?: AttributeMap;
   ConsumedCapacity?: unknown;
 }
 
@@ -46,14 +52,14 @@ export const MAX_ITEMS = 100_000;
  */
 export async function readPages(
   operation: 'Query' | 'Scan',
-  send: (startKey: Record<string, unknown> | undefined, limit: number | undefined) => Promise<Page>,
+  send: (startKey: AttributeMap | undefined, limit: number | undefined) => Promise<Page>,
   options: PageOptions,
   context: CommandContext,
 ): Promise<LegacyResult> {
   const { limit } = options;
   if (limit !== undefined && limit < 1) throw invalid(`limit must be at least 1, got ${limit}`);
   const bound = options.all_pages ? Math.min(limit ?? MAX_ITEMS, MAX_ITEMS) : limit;
-  const items: Record<string, unknown>[] = [];
+  const items: AttributeMap[] = [];
   let count = 0;
   let scanned = 0;
   let pages = 0;
@@ -75,8 +81,7 @@ export async function readPages(
     context.log(`stopped after ${MAX_ITEMS} items: LastEvaluatedKey marks where the rest begins`);
   }
   // Python's key order (the order of boto's output shape), without ResponseMetadata.
-  const answer: Page = { Items: items, Count: count, ScannedCount: scanned };
-  if (last.LastEvaluatedKey) answer.LastEvaluatedKey = last.LastEvaluatedKey;
-  if (last.ConsumedCapacity !== undefined && pages === 1) answer.ConsumedCapacity = last.ConsumedCapacity;
+  const answer: Record<string, unknown> = { Items: items.map(fromAttributeMap), Count: count, ScannedCount: scanned };
+  if (last.LastEvaluatedKey) answer.LastEvaluatedKey = fromAttributeMap(last.LastEvaluatedKey);
   return { response: toPythonJson(answer), mimetype: 'application/json' };
 }

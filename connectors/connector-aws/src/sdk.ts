@@ -3,20 +3,21 @@
  * first AWS call, not at startup (it takes about a second and 30 MB), so a proxy that never
  * calls AWS does not pay for it.
  */
-import { DescribeTableCommand, type DescribeTableCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  type PutCommandInput,
-  type PutCommandOutput,
+  DescribeTableCommand,
+  type DescribeTableCommandOutput,
+  DynamoDBClient,
+  PutItemCommand,
+  type PutItemCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   ScanCommand,
   type ScanCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { Page } from './pages.js';
+  type ScanCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 
 /** How the clients are built, from the connector's configuration. */
 export interface AwsClientOptions {
@@ -36,12 +37,12 @@ export interface AwsClientOptions {
 /** The calls the commands make, on clients created once. */
 export interface Aws {
   describeTable(table: string, signal: AbortSignal): Promise<DescribeTableCommandOutput>;
-  putItem(input: PutCommandInput, signal: AbortSignal): Promise<PutCommandOutput>;
-  query(input: QueryCommandInput, signal: AbortSignal): Promise<Page>;
-  scan(input: ScanCommandInput, signal: AbortSignal): Promise<Page>;
+  putItem(input: PutItemCommandInput, signal: AbortSignal): Promise<unknown>;
+  query(input: QueryCommandInput, signal: AbortSignal): Promise<QueryCommandOutput>;
+  scan(input: ScanCommandInput, signal: AbortSignal): Promise<ScanCommandOutput>;
   putObject(input: PutObjectCommandInput, signal: AbortSignal): Promise<unknown>;
   /** The clients themselves (for tests and diagnostics). */
-  clients: { dynamo: DynamoDBClient; documents: DynamoDBDocumentClient; s3: S3Client };
+  clients: { dynamo: DynamoDBClient; s3: S3Client };
   /** Closes the clients' connection pools. */
   destroy(): void;
 }
@@ -60,22 +61,16 @@ export function createAws(options: AwsClientOptions): Aws {
     return (identity?: Parameters<typeof chain>[0]) => runOutside(() => chain(identity));
   };
   const dynamo = new DynamoDBClient({ maxAttempts, credentialDefaultProvider });
-  // Numbers come back as NumberValue (their text), never as doubles.
-  const documents = DynamoDBDocumentClient.from(dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-    unmarshallOptions: { wrapNumbers: true },
-  });
   const s3 = new S3Client({ maxAttempts, forcePathStyle: options.forcePathStyle, credentialDefaultProvider });
   return {
     describeTable: (table, signal) =>
       dynamo.send(new DescribeTableCommand({ TableName: table }), { abortSignal: signal }),
-    putItem: (input, signal) => documents.send(new PutCommand(input), { abortSignal: signal }),
-    query: (input, signal) => documents.send(new QueryCommand(input), { abortSignal: signal }),
-    scan: (input, signal) => documents.send(new ScanCommand(input), { abortSignal: signal }),
+    putItem: (input, signal) => dynamo.send(new PutItemCommand(input), { abortSignal: signal }),
+    query: (input, signal) => dynamo.send(new QueryCommand(input), { abortSignal: signal }),
+    scan: (input, signal) => dynamo.send(new ScanCommand(input), { abortSignal: signal }),
     putObject: (input, signal) => s3.send(new PutObjectCommand(input), { abortSignal: signal }),
-    clients: { dynamo, documents, s3 },
+    clients: { dynamo, s3 },
     destroy() {
-      documents.destroy();
       dynamo.destroy();
       s3.destroy();
     },

@@ -1,10 +1,8 @@
-import type { DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
-// The light part of the SDK: the number type its marshalling knows (lib-dynamodb re-exports it).
-import { NumberValueImpl as NumberValue } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { CommandContext } from '@connector-proxy/core';
+import { invalid, isBase64 } from './checks.js';
 import { toAwsFailure } from './errors.js';
 import type { Aws } from './sdk.js';
-import { invalid, isBase64 } from './values.js';
 
 /** The key attributes of a table: names and DynamoDB types (S, N or B). */
 export interface KeySchema {
@@ -38,17 +36,17 @@ const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
  * text spells (Python's diagrams passed `1982`, which our `str` parameter receives as "1982"), a
  * binary key the bytes of its base64. A mismatch is `InvalidParameters`, before any query.
  */
-export function toKeyValue(text: string, key: { name: string; type: string }, param: string): unknown {
+export function toKeyValue(text: string, key: { name: string; type: string }, param: string): AttributeValue {
   if (key.type === 'N') {
     if (!NUMBER_TEXT.test(text)) throw invalid(`${param} must be a number: the key ${key.name} is of type N`);
-    return NumberValue.from(text.trim());
+    return { N: text.trim() };
   }
   if (key.type === 'B') {
     const compact = text.replace(/\s+/g, '');
     if (!isBase64(compact)) {
       throw invalid(`${param} must be base64 text: the key ${key.name} is of type B`);
     }
-    return new Uint8Array(Buffer.from(compact, 'base64'));
+    return { B: new Uint8Array(Buffer.from(compact, 'base64')) };
   }
-  return text;
+  return { S: text };
 }

@@ -282,3 +282,49 @@ test("all_pages follows LastEvaluatedKey across DynamoDB's 1 MB pages; the first
   assert.equal(all.LastEvaluatedKey, undefined);
   assert.match(run.logs.join('\n'), /8 items in [2-9] pages/);
 });
+
+test('attributes named like Object members (constructor, toString, hasOwnProperty) are stored and read as data', async () => {
+  const table = await createKeyed('S');
+  const item = {
+    id: 'car',
+    constructor: 'Ferrari',
+    toString: { name: 'Map' },
+    nested: { constructor: { name: 'Set' }, hasOwnProperty: [{ name: 'Buffer' }] },
+  };
+  const put = await runCommand(AddDynamoItem, { table_name: table, item_data: item });
+  assert.equal(put.invocation.kind, 'v1', JSON.stringify(put.error));
+  const answer = await legacy(runCommand(QueryDynamoTable, { table_name: table, partition_key: 'car' }));
+  assert.deepEqual(JSON.parse(answer.body).Items, [item]);
+});
+
+test('an attribute named __proto__ is InvalidParameters: the SDK could not send it', async () => {
+  const table = await createKeyed('S');
+  const item_data = JSON.parse('{"id": "p", "inner": {"__proto__": {"x": 1}}}');
+  const run = await runCommand(AddDynamoItem, { table_name: table, item_data });
+  assert.equal(run.error?.error_code, 'InvalidParameters');
+  assert.match(run.error?.message ?? '', /item_data\.inner has an attribute named __proto__/);
+});
+
+test('string, number and binary sets written by other tools come back as lists, numbers exact', async () => {
+  const table = await createKeyed('S');
+  const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+  await admin.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: {
+        id: { S: 'sets' },
+        tags: { SS: ['a', 'b'] },
+        scores: { NS: ['1.5', '123456789012345678901234567890'] },
+        blobs: { BS: [Buffer.from('x')] },
+      },
+    }),
+  );
+  const answer = await legacy(runCommand(QueryDynamoTable, { table_name: table, partition_key: 'sets' }));
+  assert.match(
+    answer.body,
+    /"scores": \[(1\.5, 123456789012345678901234567890|123456789012345678901234567890, 1\.5)\]/,
+  );
+  const [item] = JSON.parse(answer.body).Items;
+  assert.deepEqual(item.tags.sort(), ['a', 'b']);
+  assert.deepEqual(item.blobs, [Buffer.from('x').toString('base64')]);
+});

@@ -269,3 +269,12 @@ test('CONNECTOR_SLACK_API_URL defaults to https://slack.com/api; a bad value sto
     });
   }
 });
+
+test('a token that cannot go into a header (line break, control character, space) is InvalidParameters, not sent', async () => {
+  for (const token of ['xoxb-1\r\nX-Injected: 1', 'xoxb\u0000', 'xoxb 1', 'xoxb-é']) {
+    const run = await post({ token });
+    assert.equal(run.error?.error_code, 'InvalidParameters', JSON.stringify(token));
+    assert.ok(!allOutput(run).includes(token));
+  }
+  assert.equal(fake.received.length, 0);
+});

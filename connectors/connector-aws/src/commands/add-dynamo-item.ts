@@ -1,8 +1,8 @@
-import type { PutCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { defineCommand, isPlainObject, param } from '@connector-proxy/core';
+import { toAttributeMap } from '../attributes.js';
+import { invalid } from '../checks.js';
 import { DYNAMO_ERRORS, toAwsFailure } from '../errors.js';
 import { services } from '../services.js';
-import { invalid, toDynamoMap, toPythonJson } from '../values.js';
 
 /** Python's `AddDynamoItem`: PutItem of one JSON object; numbers at any depth stay exact. */
 export const AddDynamoItem = defineCommand({
@@ -20,17 +20,16 @@ export const AddDynamoItem = defineCommand({
   errors: DYNAMO_ERRORS,
   async run({ table_name, item_data }, context) {
     if (!isPlainObject(item_data)) throw invalid('item_data must be an object of attribute names to values');
-    const item = toDynamoMap(item_data, 'item_data');
+    const item = toAttributeMap(item_data, 'item_data');
     const aws = await context.services.load();
     context.log(`will put an item of ${Object.keys(item).length} attributes into table ${table_name}`);
-    let output: PutCommandOutput;
     try {
-      output = await aws.putItem({ TableName: table_name, Item: item }, context.signal);
+      await aws.putItem({ TableName: table_name, Item: item }, context.signal);
     } catch (error) {
       throw toAwsFailure(error, 'PutItem', context.signal);
     }
     context.log(`did put the item into table ${table_name}`);
-    const { $metadata: _, ...answer } = output;
-    return { response: toPythonJson(answer), mimetype: 'application/json' };
+    // Python's answer: PutItem's output without its metadata, which is {} as nothing more is asked for.
+    return { response: '{}', mimetype: 'application/json' };
   },
 });

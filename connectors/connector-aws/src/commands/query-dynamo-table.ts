@@ -1,9 +1,10 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { defineCommand, param } from '@connector-proxy/core';
+import { invalid } from '../checks.js';
 import { DYNAMO_ERRORS } from '../errors.js';
 import { PAGE_RESULT, readPages } from '../pages.js';
 import { services } from '../services.js';
 import { readKeySchema, toKeyValue } from '../tables.js';
-import { invalid } from '../values.js';
 
 /** Python's `QueryDynamoTable`: the items with one partition key (and sort key), first page or all. */
 export const QueryDynamoTable = defineCommand({
@@ -23,7 +24,9 @@ export const QueryDynamoTable = defineCommand({
     const aws = await context.services.load();
     const schema = await readKeySchema(aws, table_name, context);
     const names: Record<string, string> = { '#pk': schema.partition.name };
-    const values: Record<string, unknown> = { ':pk': toKeyValue(partition_key, schema.partition, 'partition_key') };
+    const values: Record<string, AttributeValue> = {
+      ':pk': toKeyValue(partition_key, schema.partition, 'partition_key'),
+    };
     let condition = '#pk = :pk';
     // As Python: an empty sort_key means "not given".
     if (sort_key) {

@@ -1,8 +1,8 @@
 import { defineCommand, param } from '@connector-proxy/core';
+import { invalid } from '../checks.js';
 import { S3_ERRORS, toAwsFailure } from '../errors.js';
 import { readFileData } from '../file-data.js';
 import { services } from '../services.js';
-import { invalid } from '../values.js';
 
 /** Python's `UploadFileData`: a SpiffArena file value put to S3, with its Content-Type. */
 export const UploadFileData = defineCommand({

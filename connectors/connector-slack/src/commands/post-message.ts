@@ -23,6 +23,8 @@ export const PostMessage = defineCommand({
     ConnectionError: 'Slack could not be reached (http_status 502).',
   },
   async run({ token, channel, message, thread_ts, blocks }, context) {
+    // The token goes into a header: a line break or a control character there could never be sent.
+    if (!HEADER_SAFE.test(token)) throw invalid('token must be printable text without spaces or line breaks');
     const payload: Record<string, unknown> = { channel, text: message };
     if (thread_ts) payload.thread_ts = thread_ts;
     if (blocks !== undefined) payload.blocks = toBlocks(blocks);
@@ -31,6 +33,8 @@ export const PostMessage = defineCommand({
     return callSlack({ url, token, payload }, context);
   },
 });
+
+const HEADER_SAFE = /^[!-~]+$/;
 
 /** `blocks` as Slack wants it: a list of objects; JSON text (as Block Kit Builder gives it) is read first. */
 function toBlocks(value: unknown): unknown[] {
