@@ -6,6 +6,8 @@ export interface Io {
   cwd: string;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running verbs wait on it. */
   stopped: Promise<void>;
+  /** The file descriptor behind `stdout`, when there is one: `serve` writes its request log there, buffered. */
+  stdoutFd?: number;
 }
 
 /** The real process's {@link Io}. */
@@ -19,6 +21,7 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    stdoutFd: 1,
     stopped: new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

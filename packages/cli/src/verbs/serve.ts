@@ -1,4 +1,6 @@
-import { startServer } from '@connector-proxy/server/node';
+import cluster from 'node:cluster';
+import type { Config } from '@connector-proxy/server';
+import { runCluster, startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
@@ -21,7 +23,8 @@ CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_
 (text, json, off), CONNECTOR_PROXY_SHUTDOWN_GRACE_MS; long-running commands:
 CONNECTOR_PROXY_CALLBACK_ORIGINS, CONNECTOR_PROXY_CALLBACK_API_KEY (or _BEARER_TOKEN),
 CONNECTOR_PROXY_CALLBACK_TTL_MS, CONNECTOR_PROXY_ASYNC_AFTER_MS, CONNECTOR_PROXY_JOBS,
-CONNECTOR_PROXY_DATA_DIR; see the README.
+CONNECTOR_PROXY_DATA_DIR; CONNECTOR_PROXY_WORKERS (a number or auto: that many processes on
+one port); see the README.
 `;
 
 /** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */
@@ -31,8 +34,27 @@ export async function serveVerb(args: string[], io: Io): Promise<number> {
     io.stdout(SERVE_HELP);
     return 0;
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    return runCluster({
+      workers: config.workers,
+      stopped: io.stopped,
+      shutdownGraceMs: config.shutdownGraceMs,
+      write: (line) => io.stdout(`${line}\n`),
+    });
+  }
+  try {
+    return await serveOne(config, io);
+  } finally {
+    // A worker's channel to the primary would keep it alive once it has nothing left to serve.
+    if (cluster.isWorker) cluster.worker?.disconnect();
+  }
+}
+
+async function serveOne(config: Config, io: Io): Promise<number> {
   const loaded = await loadForIo(io, config);
-  const server = await startServer(config, loaded.registry, { write: (line) => io.stdout(`${line}\n`) });
+  // On the real stdout, the server's own buffered writer; elsewhere (tests) every line through io.
+  const write = io.stdoutFd === undefined ? (line: string) => io.stdout(`${line}\n`) : undefined;
+  const server = await startServer(config, loaded.registry, write ? { write } : {});
   io.stdout(`connector-proxy: ${describeLoaded(loaded)}\n`);
   io.stdout(`connector-proxy: listening on ${server.url}${config.apiKey ? ' (API key required)' : ''}\n`);
   await io.stopped;
