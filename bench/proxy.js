@@ -4,7 +4,8 @@
 // their built dist (plain node: no tsx, no `development` condition).
 // Usage: node bench/proxy.js LOG_FORMAT CONNECTOR_PATH...
 import { fileURLToPath } from 'node:url';
-import { loadConnectors, readConfig, startServer } from '@connector-proxy/server';
+import { readConfig } from '@connector-proxy/server';
+import { loadConnectors, startServer } from '@connector-proxy/server/node';
 import { serveUntilStopped } from './child.js';
 
 const bench = fileURLToPath(new URL('.', import.meta.url));

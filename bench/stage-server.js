@@ -4,7 +4,8 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRegistry, invoke } from '@connector-proxy/core';
-import { createApp, readConfig, startServer } from '@connector-proxy/server';
+import { createApp, readConfig } from '@connector-proxy/server';
+import { startServer } from '@connector-proxy/server/node';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { serveUntilStopped } from './child.js';

@@ -1,23 +1,25 @@
-import { type CommandContext, type CommandResult, isPlainObject } from '@connector-proxy/core';
+import { type CommandResult, isJsonObject } from '@connector-proxy/core';
 import { type BodyFormat, type RequestBody, toBody, toJsonBody } from './body.js';
-import { type HttpMethod, sendRequest } from './request.js';
+import { type HttpCall, type HttpMethod, sendRequest } from './request.js';
+import type { HttpContext } from './services.js';
+import type { HttpTarget } from './target.js';
 
-/** The arguments of the V2 commands; each command declares the subset Python gives it. */
+/** The arguments of the V2 commands, as core narrowed them; each command declares the subset Python gives it. */
 export interface RequestV2Args {
-  url: string;
-  headers?: unknown;
-  params?: unknown;
+  url: HttpTarget;
+  headers?: HttpCall['headers'];
+  params?: HttpCall['query'];
   data?: unknown;
   basic_auth_username?: string | undefined;
   basic_auth_password?: string | undefined;
   attempts?: number;
 }
 
-/** The arguments of the unsuffixed commands; each command declares the subset PROTOCOL.md gives it. */
+/** The arguments of the unsuffixed commands, as core narrowed them; each declares the subset PROTOCOL.md gives it. */
 export interface RequestArgs {
-  url: string;
-  headers?: unknown;
-  params?: unknown;
+  url: HttpTarget;
+  headers?: HttpCall['headers'];
+  params?: HttpCall['query'];
   data?: unknown;
   body_format?: BodyFormat;
   basic_auth_username?: string | undefined;
@@ -29,11 +31,11 @@ export interface RequestArgs {
 const ALWAYS_SENDS_JSON = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
 
 /** Runs a `...RequestV2` command as the Python connector does, with our retry policy. */
-export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: CommandContext): Promise<CommandResult> {
+export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: HttpContext): Promise<CommandResult> {
   return sendRequest(
     {
       method,
-      url: args.url,
+      target: args.url,
       headers: args.headers,
       query: args.params,
       body: toV2Body(method, args.data),
@@ -47,13 +49,13 @@ export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: C
 }
 
 /** Runs an unsuffixed command: the modern contract (body_format, include_response_headers), one attempt. */
-export function runRequest(method: HttpMethod, args: RequestArgs, context: CommandContext): Promise<CommandResult> {
+export function runRequest(method: HttpMethod, args: RequestArgs, context: HttpContext): Promise<CommandResult> {
   const format = args.body_format ?? 'json';
   if (format === 'none' && args.data !== undefined) context.log('data is not sent: body_format is none');
   return sendRequest(
     {
       method,
-      url: args.url,
+      target: args.url,
       headers: args.headers,
       query: args.params,
       body: toBody(format, args.data),
@@ -75,5 +77,5 @@ function toV2Body(method: HttpMethod, data: unknown): RequestBody | undefined {
 function isPythonFalsy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isPlainObject(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }

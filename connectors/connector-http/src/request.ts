@@ -1,27 +1,36 @@
-import { type CommandContext, CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
+import { CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
 import type { RequestBody } from './body.js';
-import { invalidParameter, toHeaderEntries, toPairs } from './narrow.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
+import type { HttpContext } from './services.js';
+import { toPairs } from './shapes.js';
+import type { HttpTarget } from './target.js';
 import { ResponseTooLargeError, sendOnce, type WireRequest } from './transport.js';
-import { describeTlsFailure, INVALID_CONFIGURATION, readHttpsAgent } from './trust.js';
+import { describeTlsFailure } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** One HTTP call as a command asks for it; `headers` and `query` are the raw parameters. */
+/** One HTTP call as a command asks for it, from parameters core has already checked. */
 export interface HttpCall {
   method: HttpMethod;
-  url: string;
-  headers: unknown;
-  query: unknown;
+  target: HttpTarget;
+  headers: Readonly<Record<string, string>> | undefined;
+  query: Readonly<Record<string, readonly string[]>> | undefined;
   body: RequestBody | undefined;
   username: string | undefined;
   password: string | undefined;
   attempts: number;
   includeResponseHeaders: boolean;
 }
+
+/**
+ * Header and query parameter names whose values are credentials even though no parameter is marked
+ * secret (`Authorization`, `Cookie`, `X-Api-Key`, `access_token` ...): masked wherever the answer leaves.
+ */
+const CREDENTIAL_NAME =
+  /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|passw(or)?d|signature|credential|session/i;
 
 /** Network failures and timeouts get a 5xx status, so SpiffArena's retry policy may try again. */
 export const NETWORK_FAILURE_STATUS = 502;
@@ -51,24 +60,30 @@ const MANAGED_HEADERS = new Set([
  * Makes the call, retrying as `attempts` allows, and turns the answer into the command's
  * result. Logs narrate it without header values, credentials, the query string or the body.
  */
-export async function sendRequest(call: HttpCall, context: CommandContext): Promise<CommandResult> {
-  const { url, urlAuth } = toTarget(call.url, call.query);
+export async function sendRequest(call: HttpCall, context: HttpContext): Promise<CommandResult> {
+  const { urlAuth } = call.target;
+  const url = withQuery(call.target.url, call.query);
+  for (const [name, value] of url.searchParams) if (CREDENTIAL_NAME.test(name)) context.redact(value);
   const headers = toRequestHeaders(call, context);
   // As requests: explicit credentials only when both are given, else those in the URL.
   const auth =
     call.username !== undefined && call.password !== undefined
       ? { username: call.username, password: call.password }
       : urlAuth;
+  if (urlAuth) context.redact(urlAuth.password);
   if (auth) {
-    headers.set('authorization', toBasicAuth(auth.username, auth.password));
+    const credentials = toBasicAuth(auth.username, auth.password);
+    context.redact(credentials);
+    context.redact(credentials.slice('Basic '.length));
+    headers.set('authorization', credentials);
     context.log('will use basic auth');
   }
-  // Read even for an http:// URL, which may redirect to https, and so that a bad CA_FILE shows at once.
-  const httpsAgent = await readHttpsAgent(context.config);
+  // Also for an http:// URL, which may redirect to https.
+  const { httpsAgent } = context.services;
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
   const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
-  const maxBytes = readMaxResponseBytes(context.config);
+  const maxBytes = context.config.MAX_RESPONSE_BYTES;
   const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent, maxBytes });
   const answer = await callWithRetries(call.attempts, request, { send, where, context });
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
@@ -80,7 +95,7 @@ interface CallPlan {
   send: (request: WireRequest) => Promise<HttpAnswer>;
   /** `METHOD url` as the logs show it. */
   where: string;
-  context: CommandContext;
+  context: HttpContext;
 }
 
 async function callWithRetries(attempts: number, request: WireRequest, plan: CallPlan): Promise<HttpAnswer> {
@@ -148,59 +163,26 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
   }
 }
 
-/** The connector configuration key (env `CONNECTOR_HTTP_MAX_RESPONSE_BYTES`) bounding an answer's size. */
-export const MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
-/** Answers above this are refused unless configured otherwise: the whole answer is held in memory. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-
-function readMaxResponseBytes(config: Readonly<Record<string, string>>): number {
-  const text = config[MAX_RESPONSE_BYTES]?.trim();
-  if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_BYTES;
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new CommandError(
-      INVALID_CONFIGURATION,
-      `CONNECTOR_HTTP_MAX_RESPONSE_BYTES must be a whole number of bytes, got ${JSON.stringify(text)}`,
-      { httpStatus: 500 },
-    );
-  }
-  return Number(text);
-}
-
-/** Reads `url` and `params`: an absolute http(s) URL, the query added, user:password@ taken out. */
-function toTarget(
-  raw: string,
-  query: unknown,
-): { url: URL; urlAuth: { username: string; password: string } | undefined } {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw invalidParameter('url must be an absolute URL such as https://example.com/path');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalidParameter('url must start with http:// or https://');
-  let urlAuth: { username: string; password: string } | undefined;
-  if (url.username !== '' || url.password !== '') {
-    urlAuth = { username: toUnquoted(url.username), password: toUnquoted(url.password) };
-    url.username = '';
-    url.password = '';
-  }
-  const pairs = toPairs(query, 'params');
+/** The URL with the query parameters added after any it already has; a copy, the target stays as it was. */
+function withQuery(target: URL, query: HttpCall['query']): URL {
+  const url = new URL(target);
+  const pairs = toPairs(query);
   if (pairs.length > 0) {
     const extra = new URLSearchParams(pairs).toString();
     url.search = url.search ? `${url.search}&${extra}` : extra;
   }
-  return { url, urlAuth };
+  return url;
 }
 
 /** The headers of the first request: the caller's, then the defaults they left out, then Content-Length. */
-function toRequestHeaders(call: HttpCall, context: CommandContext): Headers {
+function toRequestHeaders(call: HttpCall, context: HttpContext): Headers {
   const headers = new Headers();
-  for (const [name, value] of toHeaderEntries(call.headers)) {
+  for (const [name, value] of Object.entries(call.headers ?? {})) {
     if (MANAGED_HEADERS.has(name.toLowerCase())) {
       context.log(`ignored header ${name}: the HTTP client sets it`);
       continue;
     }
+    if (CREDENTIAL_NAME.test(name)) context.redact(value);
     headers.set(name, value);
   }
   // "in any case": Headers compares names case-insensitively.
@@ -221,15 +203,6 @@ export function toBasicAuth(username: string, password: string): string {
   const pair = `${username}:${password}`;
   const fitsLatin1 = [...pair].every((char) => (char.codePointAt(0) ?? 0) <= 0xff);
   return `Basic ${Buffer.from(pair, fitsLatin1 ? 'latin1' : 'utf8').toString('base64')}`;
-}
-
-/** Percent-decodes as Python's `unquote`: a malformed escape stays as it is instead of failing. */
-function toUnquoted(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** The URL without credentials, query or fragment, which may carry secrets. */

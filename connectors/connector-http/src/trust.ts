@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { CommandError } from '@connector-proxy/core';
 
 /** The connector configuration key (env `CONNECTOR_HTTP_CA_FILE`) naming a PEM file of CAs to trust besides Node's. */
 export const CA_FILE = 'CA_FILE';
@@ -12,34 +11,16 @@ export const INVALID_CONFIGURATION = 'InvalidConfiguration';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-// One agent per CA_FILE path for the life of the process, so the file is read once, not per call or retry.
-const agents = new Map<string, Promise<https.Agent>>();
-
-/**
- * The agent for https calls: undefined without CA_FILE (Node's global agent, Node's roots);
- * else one whose connections trust Node's roots plus the file's certificates. Verification
- * itself always stays on. Rejects with `InvalidConfiguration` when the file cannot be used.
- */
-export function readHttpsAgent(config: Readonly<Record<string, string>>): Promise<https.Agent | undefined> {
-  const path = config[CA_FILE]?.trim();
-  if (!path) return Promise.resolve(undefined);
-  let agent = agents.get(path);
-  if (agent === undefined) {
-    agent = createTrustingAgent(path);
-    agents.set(path, agent);
-    // A failure is not kept: the next call reads the file again, so a fix needs no restart.
-    const created = agent;
-    created.catch(() => agents.get(path) === created && agents.delete(path));
-  }
-  return agent;
-}
-
 /** Node's root certificates followed by `extra`: the `ca` list that adds to the roots instead of replacing them. */
 export function toTrustedCas(extra: readonly string[]): string[] {
   return [...rootCertificates, ...extra];
 }
 
-async function createTrustingAgent(path: string): Promise<https.Agent> {
+/**
+ * The agent for https calls that trusts Node's roots plus the file's certificates; verification
+ * itself always stays on. Throws a message naming the variable when the file cannot be used.
+ */
+export async function createTrustingAgent(path: string): Promise<https.Agent> {
   const name = `CONNECTOR_HTTP_${CA_FILE} ${path}`;
   let text: string;
   try {
@@ -63,8 +44,8 @@ async function createTrustingAgent(path: string): Promise<https.Agent> {
   return new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000, secureContext });
 }
 
-function invalidConfiguration(message: string, cause?: unknown): CommandError {
-  return new CommandError(INVALID_CONFIGURATION, message, { httpStatus: 500, cause });
+function invalidConfiguration(message: string, cause?: unknown): Error {
+  return new Error(message, cause === undefined ? undefined : { cause });
 }
 
 function toMessage(error: unknown): string {

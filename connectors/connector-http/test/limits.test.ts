@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import { GetRequest, GetRequestV2 } from '../src/commands/index.js';
+import http from '../src/index.js';
 import { startServer, type TestServer } from './server.js';
 
 let server: TestServer;
@@ -60,10 +62,13 @@ test('answers within the bound are read as usual, and the default bound fits ord
   assert.equal(unbounded.error, null, 'a 1 MiB answer is within the default 50 MiB');
 });
 
-test('a MAX_RESPONSE_BYTES that is not a whole number is InvalidConfiguration and nothing is sent', async () => {
-  const before = server.seen.length;
-  const run = await runCommand(GetRequestV2, { url: server.url('/small') }, { config: { MAX_RESPONSE_BYTES: 'lots' } });
-  assert.equal(run.error?.error_code, 'InvalidConfiguration');
-  assert.equal(run.envelope.command_response.http_status, 500);
-  assert.equal(server.seen.length, before);
+test('a MAX_RESPONSE_BYTES that is not a whole number stops startup naming the variable', async () => {
+  await assert.rejects(
+    startRegistry([http], { env: { CONNECTOR_HTTP_MAX_RESPONSE_BYTES: 'lots' } }),
+    /CONNECTOR_HTTP_MAX_RESPONSE_BYTES must be an integer, got "lots"/,
+  );
+  await assert.rejects(
+    startRegistry([http], { env: { CONNECTOR_HTTP_MAX_RESPONSE_BYTES: '0' } }),
+    /CONNECTOR_HTTP_MAX_RESPONSE_BYTES must be at least 1/,
+  );
 });

@@ -113,9 +113,11 @@ test('credentials and cookies are dropped on a redirect to another origin, kept 
   assert.equal(away.headers.authorization, undefined);
   assert.equal(away.headers.cookie, undefined);
   assert.equal(elsewhere.seenAt('/echo').length, 1);
-  const same = seenBody((await runCommand(GetRequestV2, { url: server.url('/307'), ...auth })).body);
-  assert.match(same.headers.authorization ?? '', /^Basic /);
-  assert.equal(same.headers.cookie, 'session=1');
+  await runCommand(GetRequestV2, { url: server.url('/307'), ...auth });
+  // What the server saw (the echo in the answer is masked): both kept on the same origin.
+  const same = server.seenAt('/echo').at(-1);
+  assert.match(same?.headers.authorization ?? '', /^Basic /);
+  assert.equal(same?.headers.cookie, 'session=1');
 });
 
 test('HEAD does not follow redirects, as requests.head: the 3xx status comes back as a result', async () => {

@@ -84,45 +84,57 @@ test('headers the HTTP client manages are ignored with a log line instead of fai
   assert.ok(run.logs.some((line) => line.includes('ignored header Transfer-Encoding')));
 });
 
-test('basic auth is sent only when both user name and password are given', async () => {
+/** The Authorization header of the last request the test server received, decoded both ways. */
+function lastAuthorization(): { header: string | undefined; latin1: string; utf8: string } {
+  const header = server.seen.at(-1)?.headers.authorization;
+  const bytes = Buffer.from((header ?? '').replace(/^Basic /, ''), 'base64');
+  return { header, latin1: bytes.toString('latin1'), utf8: bytes.toString('utf8') };
+}
+
+test('basic auth is sent only when both user name and password are given, and never comes back', async () => {
   const both = await runCommand(GetRequestV2, {
     url: server.url('/echo'),
     basic_auth_username: 'ada',
     basic_auth_password: 'lovelace',
   });
-  assert.equal(seenBody(both.body).headers.authorization, `Basic ${Buffer.from('ada:lovelace').toString('base64')}`);
-  const userOnly = await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_username: 'ada' });
-  assert.equal(seenBody(userOnly.body).headers.authorization, undefined);
-  const passwordOnly = await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_password: 'lovelace' });
-  assert.equal(seenBody(passwordOnly.body).headers.authorization, undefined);
+  const sent = `Basic ${Buffer.from('ada:lovelace').toString('base64')}`;
+  assert.equal(lastAuthorization().header, sent);
+  // The echo holds the header; the answer masks it and the password, in every form.
+  assert.equal(seenBody(both.body).headers.authorization, '***');
+  assert.ok(!JSON.stringify(both.envelope).includes('lovelace'));
+  assert.ok(!JSON.stringify(both.envelope).includes(sent.slice(6)));
+  await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_username: 'ada' });
+  assert.equal(lastAuthorization().header, undefined);
+  await runCommand(GetRequest, { url: server.url('/echo'), basic_auth_password: 'lovelace' });
+  assert.equal(lastAuthorization().header, undefined);
 });
 
 test('basic auth is encoded as Latin-1 when it can be, as requests does, and as UTF-8 otherwise', async () => {
-  const latin1 = await runCommand(GetRequestV2, {
+  await runCommand(GetRequestV2, {
     url: server.url('/whoami'),
     basic_auth_username: 'j\u00e9',
     basic_auth_password: 'p\u00e4',
   });
-  assert.equal((latin1.body as { latin1: string }).latin1, 'j\u00e9:p\u00e4');
-  const inUrl = await runCommand(GetRequest, {
-    url: server.url('/whoami').replace('http://', 'http://j%C3%A9:p%C3%A4@'),
-  });
-  assert.equal((inUrl.body as { latin1: string }).latin1, 'j\u00e9:p\u00e4');
-  const malformed = await runCommand(GetRequest, { url: server.url('/whoami').replace('http://', 'http://a%zz:b@') });
-  assert.equal((malformed.body as { latin1: string }).latin1, 'a%zz:b');
-  const wider = await runCommand(GetRequestV2, {
+  assert.equal(lastAuthorization().latin1, 'j\u00e9:p\u00e4');
+  await runCommand(GetRequest, { url: server.url('/whoami').replace('http://', 'http://j%C3%A9:p%C3%A4@') });
+  assert.equal(lastAuthorization().latin1, 'j\u00e9:p\u00e4');
+  await runCommand(GetRequest, { url: server.url('/whoami').replace('http://', 'http://a%zz:b@') });
+  assert.equal(lastAuthorization().latin1, 'a%zz:b');
+  await runCommand(GetRequestV2, {
     url: server.url('/whoami'),
     basic_auth_username: 'j\u00e9',
     basic_auth_password: 'p\u00e4\u263a',
   });
-  assert.equal((wider.body as { utf8: string }).utf8, 'j\u00e9:p\u00e4\u263a');
+  assert.equal(lastAuthorization().utf8, 'j\u00e9:p\u00e4\u263a');
 });
 
-test('user:password in the URL is used as basic auth, as requests does', async () => {
+test('user:password in the URL is used as basic auth, as requests does, and masked in the answer', async () => {
   const url = server.url('/echo').replace('http://', 'http://grace:hop%40per@');
   const run = await runCommand(GetRequest, { url });
   assert.equal(run.error, null);
-  assert.equal(seenBody(run.body).headers.authorization, `Basic ${Buffer.from('grace:hop@per').toString('base64')}`);
+  assert.equal(lastAuthorization().header, `Basic ${Buffer.from('grace:hop@per').toString('base64')}`);
+  assert.ok(!JSON.stringify(run.envelope).includes('hop@per'));
+  assert.ok(!JSON.stringify(run.envelope).includes('hop%40per'));
 });
 
 test('Content-Type application/json is added to a JSON body unless the caller set one, in any case', async () => {
@@ -196,4 +208,21 @@ test('logs narrate the call but never carry header values, credentials, the quer
   for (const secret of ['query-secret', 'header-secret', 'body-secret', 'user-secret', 'password-secret']) {
     assert.doesNotMatch(logs, new RegExp(secret));
   }
+});
+
+test('every problem with url, headers and params is reported at once, each with its path, and nothing is called', async () => {
+  const before = server.seen.length;
+  const run = await runCommand(GetRequestV2, {
+    url: 'ftp://example.com',
+    headers: { 'bad name': 'x', 'X-List': ['a'], 'X-Skip': null },
+    params: { ok: 'x', deep: { x: 1 }, list: [1, { y: 2 }] },
+  });
+  assert.equal(run.error?.error_code, 'InvalidParameters');
+  assert.equal(
+    run.error?.message,
+    'invalid parameters: url must start with http:// or https://; headers: "bad name" is not a valid header name; ' +
+      'headers.X-List must be text, got a list; params.deep must be text, a number, a boolean or a list of them, got an object; ' +
+      'params.list must be text, a number, a boolean or a list of them, got an object',
+  );
+  assert.equal(server.seen.length, before);
 });

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { rootCertificates } from 'node:tls';
+import { startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import { GetRequest, GetRequestV2, PostRequestV2 } from '../src/commands/index.js';
+import http from '../src/index.js';
 import { toTrustedCas } from '../src/trust.js';
 import { echo, type Route, reply, startServer, type TestServer, tlsFixture } from './server.js';
 
@@ -104,44 +106,43 @@ test("the private CA is added to Node's roots, not put in their place", () => {
   assert.equal(trusted.at(-1), tlsFixture.ca);
 });
 
-test('CA_FILE is read once per process: a file removed after the first call is still trusted', async () => {
+test('CA_FILE is read once, at startup: a file removed afterwards is still trusted', async () => {
   const path = join(folder, 'read-once.pem');
   await copyFile(tlsFixture.caPath, path);
-  const first = await runCommand(GetRequestV2, { url: secure.url('/json') }, { config: { CA_FILE: path } });
-  assert.equal(first.error, null, JSON.stringify(first.error));
-  await rm(path);
-  const second = await runCommand(GetRequestV2, { url: secure.url('/json') }, { config: { CA_FILE: path } });
-  assert.equal(second.error, null, JSON.stringify(second.error));
+  const registry = await startRegistry([http], { env: { CONNECTOR_HTTP_CA_FILE: path } });
+  try {
+    const target = registry.target('http', 'GetRequestV2');
+    assert.ok(target);
+    await rm(path);
+    const run = await runCommand(target, { url: secure.url('/json') });
+    assert.equal(run.error, null, JSON.stringify(run.error));
+  } finally {
+    await registry.close();
+  }
 });
 
-test('a missing CA_FILE is InvalidConfiguration with http_status 500, naming the variable; nothing is sent', async () => {
+test('a missing CA_FILE stops startup with one line naming the variable, before anything is sent', async () => {
   const path = join(folder, 'missing.pem');
   const seenBefore = plain.seen.length;
-  const run = await runCommand(GetRequestV2, { url: plain.url('/to-https') }, { config: { CA_FILE: path } });
-  assert.equal(run.error?.error_code, 'InvalidConfiguration');
-  assert.match(run.error?.message ?? '', new RegExp(`^cannot read CONNECTOR_HTTP_CA_FILE ${path}: .*ENOENT`));
-  assert.equal(run.envelope.command_response.http_status, 500);
+  await assert.rejects(
+    startRegistry([http], { env: { CONNECTOR_HTTP_CA_FILE: path } }),
+    new RegExp(
+      `^DefinitionError: connector "http": setup failed: cannot read CONNECTOR_HTTP_CA_FILE ${path}: .*ENOENT`,
+    ),
+  );
   assert.equal(plain.seen.length, seenBefore);
-
-  // A failure is not remembered: once the file is there, the next call uses it.
-  await copyFile(tlsFixture.caPath, path);
-  const fixed = await runCommand(GetRequestV2, { url: secure.url('/json') }, { config: { CA_FILE: path } });
-  assert.equal(fixed.error, null, JSON.stringify(fixed.error));
 });
 
-test('a CA_FILE without a PEM certificate, or with a broken one, is InvalidConfiguration', async () => {
+test('a CA_FILE without a PEM certificate, or with a broken one, stops startup naming the variable', async () => {
   const empty = join(folder, 'empty.pem');
   await writeFile(empty, 'not a certificate\n');
   const broken = join(folder, 'broken.pem');
   await writeFile(broken, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
   const cases = [
-    [empty, /holds no PEM certificate/],
-    [broken, /: certificate 1 cannot be read: /],
+    [empty, /CONNECTOR_HTTP_CA_FILE .* holds no PEM certificate/],
+    [broken, /CONNECTOR_HTTP_CA_FILE .*: certificate 1 cannot be read: /],
   ] as const;
   for (const [path, message] of cases) {
-    const run = await runCommand(GetRequestV2, { url: secure.url('/json') }, { config: { CA_FILE: path } });
-    assert.equal(run.error?.error_code, 'InvalidConfiguration', path);
-    assert.match(run.error?.message ?? '', message, path);
-    assert.equal(run.envelope.command_response.http_status, 500, path);
+    await assert.rejects(startRegistry([http], { env: { CONNECTOR_HTTP_CA_FILE: path } }), message, path);
   }
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { invalidParameters, smtpError } from './errors.js';
+import { invalidParameters } from './errors.js';
 
 /** The connector configuration key (env `CONNECTOR_SMTP_CA_FILE`) naming a PEM file of extra CAs. */
 export const CA_FILE = 'CA_FILE';
@@ -10,8 +10,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  * The CA certificates to trust besides the system's: those in the operator's CA_FILE, then
  * those in the `smtp_ca_cert` parameter. Verification itself always stays on.
  */
-export async function readTrustedCa(caCert: string | undefined, config: Readonly<Record<string, string>>) {
-  const fromConfig = await readCaFile(config[CA_FILE]);
+export function readTrustedCa(caCert: string | undefined, fromConfig: readonly string[]): string[] {
   const given = caCert !== undefined && caCert.trim() !== '';
   const fromParam = given ? readPem(caCert) : [];
   if (given && fromParam.length === 0) {
@@ -20,7 +19,8 @@ export async function readTrustedCa(caCert: string | undefined, config: Readonly
   return [...fromConfig, ...fromParam];
 }
 
-async function readCaFile(path: string | undefined): Promise<string[]> {
+/** The certificates of the operator's CA_FILE, read once at startup; a bad file stops startup naming the variable. */
+export async function readCaFile(path: string | undefined): Promise<string[]> {
   if (path === undefined || path.trim() === '') return [];
   let text: string;
   try {
@@ -39,6 +39,6 @@ function readPem(text: string): string[] {
   return text.match(PEM_CERTIFICATE) ?? [];
 }
 
-function caFileError(message: string) {
-  return smtpError('InvalidConfiguration', message);
+function caFileError(message: string): Error {
+  return new Error(message);
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
+import smtp from '../src/index.js';
 import { PASSWORD, SendEmail, startSmtpServer, tlsFixture, tutorialParams, USER } from './support.js';
 
 const login = { smtp_user: USER, smtp_password: PASSWORD };
@@ -119,9 +121,9 @@ test('an smtp_ca_cert that holds no PEM certificate is refused before connecting
   assert.match(run.error?.message ?? '', /smtp_ca_cert/);
 });
 
-test('an unreadable CA_FILE is reported as InvalidConfiguration', async () => {
-  const run = await runCommand(SendEmail, tutorialParams(1), { config: { CA_FILE: '/nonexistent/ca.pem' } });
-  assert.equal(run.error?.error_code, 'InvalidConfiguration');
-  assert.match(run.error?.message ?? '', /CONNECTOR_SMTP_CA_FILE/);
-  assert.equal(run.envelope.command_response.http_status, 500);
+test('an unreadable CA_FILE stops startup with one line naming the variable', async () => {
+  await assert.rejects(
+    startRegistry([smtp], { env: { CONNECTOR_SMTP_CA_FILE: '/nonexistent/ca.pem' } }),
+    /connector "smtp": setup failed: cannot read CONNECTOR_SMTP_CA_FILE \/nonexistent\/ca.pem/,
+  );
 });

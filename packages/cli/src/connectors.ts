@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainObject } from '@connector-proxy/core';
+import type { Config } from '@connector-proxy/server';
 import {
   CONNECTOR_PACKAGE,
-  type Config,
   DEVELOPMENT_CONDITIONS,
   type LoadedConnectors,
   loadConnectors,
-} from '@connector-proxy/server';
+} from '@connector-proxy/server/node';
 import type { Io } from './io.js';
 import { plural } from './table.js';
 
@@ -33,6 +33,7 @@ export function loadForIo(io: Io, config: Config, options: LoadForIoOptions = {}
     ...(options.development ? { conditions: DEVELOPMENT_CONDITIONS } : {}),
     ...(options.fresh ? { fresh: true } : {}),
     ...(options.onImport ? { onImport: options.onImport } : {}),
+    env: config.connectorEnv,
   });
 }
 

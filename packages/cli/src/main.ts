@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { conformanceVerb } from './verbs/conformance.js';
 import { devVerb } from './verbs/dev.js';
+import { jobsVerb } from './verbs/jobs.js';
 import { listVerb } from './verbs/list.js';
 import { newVerb } from './verbs/new.js';
+import { openapiVerb } from './verbs/openapi.js';
 import { runVerb } from './verbs/run.js';
 import { serveVerb } from './verbs/serve.js';
 
@@ -17,6 +20,9 @@ Verbs:
   list    list the commands of the discovered connectors
   run     run one command, e.g. run example/Example --param message=hi
   new     create a connector package, e.g. new smtp
+  openapi print the OpenAPI 3.1 document of the commands
+  jobs    list a running proxy's long-running jobs; deliver undeliverable ones again
+  conformance  check any running proxy against the protocol, e.g. conformance http://127.0.0.1:7004
   help    show this help
 
 Options:
@@ -34,6 +40,9 @@ const VERBS: Record<string, Verb> = {
   list: listVerb,
   run: runVerb,
   new: newVerb,
+  openapi: openapiVerb,
+  jobs: jobsVerb,
+  conformance: conformanceVerb,
 };
 
 /**

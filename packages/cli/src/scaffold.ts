@@ -7,7 +7,7 @@ import { isPlainObject } from '@connector-proxy/core';
 const TEMPLATE_DIR = fileURLToPath(new URL('../templates/connector/', import.meta.url));
 
 /** Versions an external connector is set up with; core's comes from this CLI's own manifest. */
-const TOOL_VERSIONS = { typescript: '~5.9.3', '@types/node': '^20.19.0' } as const;
+const TOOL_VERSIONS = { typescript: '~5.9.3', '@types/node': '^20.19.0', tsx: '^4.23.15' } as const;
 
 /** How the new package fits in: a workspace of this monorepo, or a package of its own. */
 export type Flavour = 'workspace' | 'standalone';
@@ -108,7 +108,7 @@ function packageJson(name: string, flavour: Flavour, link: Checkout | undefined)
     devDependencies: {
       '@connector-proxy/cli': link ? `file:${link.cli}` : `^${versions.cli}`,
       '@types/node': TOOL_VERSIONS['@types/node'],
-      tsx: versions.tsx,
+      tsx: TOOL_VERSIONS.tsx,
       typescript: TOOL_VERSIONS.typescript,
     },
   };
@@ -157,7 +157,7 @@ anywhere else ("new --registry" writes those ranges from the start).
 }
 
 /** This CLI's version and the versions it depends on, so a new connector matches it. */
-function ownVersions(): { cli: string; core: string; tsx: string } {
+function ownVersions(): { cli: string; core: string } {
   const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   const field = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
   const deps = isPlainObject(manifest) && isPlainObject(manifest.dependencies) ? manifest.dependencies : {};
@@ -165,7 +165,6 @@ function ownVersions(): { cli: string; core: string; tsx: string } {
   return {
     cli,
     core: field(deps['@connector-proxy/core'], cli).replace(/^[\^~]/, ''),
-    tsx: field(deps.tsx, '^4.20.0'),
   };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createApp, loadConnectors } from '@connector-proxy/server';
+import { createApp } from '@connector-proxy/server';
+import { loadConnectors } from '@connector-proxy/server/node';
 import { main } from '../src/main.js';
 import { createDemoHost } from './demo.js';
 import { createFakeIo } from './fake-io.js';

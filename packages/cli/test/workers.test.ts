@@ -51,7 +51,11 @@ function isAlive(pid: number): boolean {
 }
 
 async function echo(url: string, n: number): Promise<number> {
-  const res = await fetch(`${url}/v1/do/demo/Echo`, { method: 'POST', body: JSON.stringify({ message: `hi ${n}` }) });
+  const res = await fetch(`${url}/v1/do/demo/Echo`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ message: `hi ${n}` }),
+  });
   await res.arrayBuffer();
   return res.status;
 }

@@ -2,6 +2,7 @@ import { type Command, isCommand } from './command.js';
 import { DefinitionError } from './errors.js';
 import { kindOf } from './param.js';
 import { RESERVED_PREFIX } from './protocol.js';
+import { type ConfigShape, isServiceDefinition, type ServiceDefinition } from './services.js';
 
 /** A connector's name: what follows `connector-` in its package name. */
 export const CONNECTOR_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -16,6 +17,8 @@ export interface ConnectorDefinition {
   description?: string;
   /** The command exports, usually `import * as commands from './commands/index.js'`. */
   commands: Record<string, unknown>;
+  /** Its configuration and lifecycle (`defineServices`); the commands that use them name the same one. */
+  services?: ServiceDefinition<ConfigShape, unknown>;
 }
 
 /** A validated connector: a name and its commands by wire name. */
@@ -23,6 +26,7 @@ export interface Connector {
   readonly name: string;
   readonly description: string | undefined;
   readonly commands: ReadonlyMap<string, Command>;
+  readonly services: ServiceDefinition<ConfigShape, unknown> | undefined;
 }
 
 /**
@@ -36,6 +40,10 @@ export function defineConnector(definition: ConnectorDefinition): Connector {
       `connector name ${JSON.stringify(name)} is invalid: use lowercase letters, digits, "-" or "_"`,
     );
   }
+  const { services } = definition;
+  if (services !== undefined && !isServiceDefinition(services)) {
+    throw new DefinitionError(`connector "${name}": services must be made by defineServices (got ${kindOf(services)})`);
+  }
   const commands = new Map<string, Command>();
   for (const [exportName, value] of Object.entries(definition.commands ?? {})) {
     if (!isCommand(value)) {
@@ -48,12 +56,12 @@ export function defineConnector(definition: ConnectorDefinition): Connector {
         `connector "${name}": command name "${exportName}" must be PascalCase (e.g. SendEmail)`,
       );
     }
-    const problem = findProblem(value);
+    const problem = findProblem(value) ?? findServicesProblem(value, services);
     if (problem) throw new DefinitionError(`connector "${name}": command "${exportName}": ${problem}`);
     commands.set(exportName, value);
   }
   if (commands.size === 0) throw new DefinitionError(`connector "${name}" has no commands`);
-  return Object.freeze({ name, description: definition.description, commands });
+  return Object.freeze({ name, description: definition.description, commands, services });
 }
 
 const PARAM_TYPES = new Set<string>(['str', 'int', 'bool', 'any']);
@@ -69,11 +77,38 @@ function findProblem(command: Command): string | undefined {
     }
     if (!isParam(p)) return `parameter "${id}" is not declared with param.str/int/bool/any/enum`;
   }
-  const { timeoutMs } = command;
+  const { timeoutMs, longRunning, errors } = command;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
     return `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`;
   }
+  if (typeof longRunning === 'object' && longRunning !== null && longRunning.timeoutMs !== undefined) {
+    const own = longRunning.timeoutMs;
+    if (!(typeof own === 'number' && own > 0)) {
+      return `longRunning.timeoutMs must be a positive number of milliseconds, got ${String(own)}`;
+    }
+  }
+  if (errors !== undefined) {
+    if (typeof errors !== 'object' || errors === null) return 'errors must be an object of code to meaning';
+    for (const [code, meaning] of Object.entries(errors)) {
+      if (!ERROR_CODE.test(code)) return `error code ${JSON.stringify(code)} must be a word such as HttpError404`;
+      if (typeof meaning !== 'string' || meaning.trim() === '') return `error code ${code} needs a one-line meaning`;
+    }
+  }
   return undefined;
+}
+
+/** Error codes are names a BPMN error event matches exactly: letters, digits and `_`. */
+const ERROR_CODE = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** A command may only use its own connector's services, so its context holds what it expects. */
+function findServicesProblem(
+  command: Command,
+  services: ServiceDefinition<ConfigShape, unknown> | undefined,
+): string | undefined {
+  if (command.services === undefined || command.services === services) return undefined;
+  return services === undefined
+    ? 'it names services, but the connector declares none (defineConnector({ services }))'
+    : "it names services other than its connector's";
 }
 
 /** Checked by shape, not instanceof, so a Param from another copy of core is accepted. */

@@ -13,7 +13,28 @@ export const ErrorCode = {
   CommandTimeout: 'CommandTimeout',
   /** A command returned something that is neither a result nor a legacy response. */
   InvalidCommandResult: 'InvalidCommandResult',
+  /** The command was stopped because the proxy is shutting down; retrying elsewhere may help (503). */
+  ProxyShuttingDown: 'ProxyShuttingDown',
+  /** A long-running command was running when its proxy stopped, and it is not safe to run again. */
+  CommandInterrupted: 'CommandInterrupted',
+  /** The egress policy refused a connection the command tried to open (403). */
+  EgressDenied: 'EgressDenied',
+  /** A connector's configuration value cannot be used. */
+  InvalidConfiguration: 'InvalidConfiguration',
 } as const;
+
+/** One-line meanings of the proxy's own codes, for `?detailed=true`, OpenAPI and the docs. */
+export const ERROR_MEANINGS: Readonly<Record<ErrorCodeName, string>> = {
+  command_not_found: 'There is no such connector or command.',
+  InvalidRequest: 'The request body is not a JSON object, is too deep, or is too large.',
+  InvalidParameters: 'Parameters are missing or of the wrong type; the message names each one.',
+  CommandTimeout: 'The command did not finish before its deadline (http_status 504).',
+  InvalidCommandResult: 'The command returned something that cannot be sent (a bug in the connector).',
+  ProxyShuttingDown: 'The proxy stopped the command while shutting down (http_status 503; retry).',
+  CommandInterrupted: 'A long-running command was interrupted by a proxy restart and is not safe to repeat.',
+  EgressDenied: 'The egress policy refused a connection the command tried to open (http_status 403).',
+  InvalidConfiguration: "The connector's configuration cannot be used (http_status 500).",
+};
 
 /** One of the proxy's own error codes. */
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,24 +4,25 @@
  */
 import { isLegacyResult } from './command.js';
 import { ErrorCode, isCommandError } from './errors.js';
-import type { Failure, Invocation } from './invoke.js';
+import type { Failure, Invocation } from './invocation.js';
+import { isJsonObject, stringifyJson } from './json.js';
 import { describeValue, kindOf } from './param.js';
-import { type LegacyAnswer, type ResultFields, toEnvelope, toWireError } from './protocol.js';
-import type { SecretMask } from './secrets.js';
+import { type EnvelopeV2, type LegacyAnswer, type ResultFields, toEnvelope, toWireError } from './protocol.js';
+import { maskValue, type SecretMask } from './secrets.js';
 
 /** A command's output: a `{ body }` result, a legacy `{ response }`, or an InvalidCommandResult crash. */
-export function foldOutput(output: unknown, logs: string[], mask: SecretMask): Invocation {
+export function foldOutput(output: unknown, logs: string[]): Invocation {
   if (!isPlainObject(output) || !('body' in output || 'response' in output)) {
     const message = `the command returned ${describeValue(output)}, not { body } or { response }`;
-    return rejectedWith('crash', ErrorCode.InvalidCommandResult, message, logs, mask);
+    return rejectedWith('crash', ErrorCode.InvalidCommandResult, message, logs);
   }
   if (isLegacyResult(output)) {
     const answer = toLegacyAnswer(output);
-    if (typeof answer === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, answer, logs, mask);
+    if (typeof answer === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, answer, logs);
     return { kind: 'v1', answer, logs };
   }
   const result = toResult(output);
-  if (typeof result === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, result, logs, mask);
+  if (typeof result === 'string') return rejectedWith('crash', ErrorCode.InvalidCommandResult, result, logs);
   return { kind: 'v2', envelope: toEnvelope(result, null, logs), failure: null };
 }
 
@@ -56,7 +57,7 @@ function toLegacyAnswer(output: Record<string, unknown>): LegacyAnswer | string 
   if (typeof response === 'string') return { status, mimetype: mimetype ?? 'text/plain', body: response };
   let body: string | undefined;
   try {
-    body = JSON.stringify(response ?? null);
+    body = stringifyJson(response ?? null);
   } catch (error) {
     return `the command returned a response that is not JSON: ${textOf(error instanceof Error ? error.message : error)}`;
   }
@@ -77,10 +78,10 @@ function isHeaders(value: unknown): value is Record<string, string> {
 }
 
 /** A command's throw: a CommandError keeps its code, anything else is a crash under its name. */
-export function foldError(error: unknown, logs: string[], mask: SecretMask): Invocation {
+export function foldError(error: unknown, logs: string[]): Invocation {
   if (isCommandError(error)) {
     const httpStatus = isStatus(error.httpStatus, 100) ? error.httpStatus : undefined;
-    const wireError = toWireError(error.code, mask(textOf(error.message)));
+    const wireError = toWireError(error.code, textOf(error.message));
     const result =
       error.body === undefined
         ? null
@@ -96,7 +97,7 @@ export function foldError(error: unknown, logs: string[], mask: SecretMask): Inv
   }
   const code = error instanceof Error ? errorName(error) : 'Error';
   const message = textOf(error instanceof Error ? error.message : error);
-  return rejectedWith('crash', code, message, logs, mask);
+  return rejectedWith('crash', code, message, logs);
 }
 
 /**
@@ -126,11 +127,50 @@ function textOf(value: unknown): string {
   return kindOf(value);
 }
 
-function rejectedWith(failure: Failure, code: string, message: string, logs: string[], mask: SecretMask): Invocation {
-  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, mask(message)), logs), failure };
+function rejectedWith(failure: Failure, code: string, message: string, logs: string[]): Invocation {
+  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), logs), failure };
 }
 
-/** True for a JSON object (not null, not an array). */
+/** True for a JSON object (not null, not an array, not an exact number). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isJsonObject(value);
+}
+
+/** An invocation that failed before the command ran (unknown command, bad body ...). */
+export function rejected(failure: Failure, code: string, message: string, logs: string[] = []): Invocation {
+  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), logs), failure };
+}
+
+/** A failure with the `http_status` that tells SpiffArena's retry policy what to do. */
+export function failedWith(
+  failure: Failure,
+  code: string,
+  message: string,
+  logs: string[],
+  httpStatus: number,
+): Invocation {
+  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), logs, httpStatus), failure };
+}
+
+/**
+ * The last pass before an answer leaves: every string of the envelope (logs, error message, body,
+ * headers) or of a legacy body masked with the invocation's secrets, including those the command
+ * registered while it ran.
+ */
+export function maskInvocation(invocation: Invocation, mask: SecretMask): Invocation {
+  if (invocation.kind === 'v1') {
+    const { answer, logs } = invocation;
+    return { kind: 'v1', answer: { ...answer, body: mask(answer.body) }, logs: logs.map(mask) };
+  }
+  const { envelope, failure } = invocation;
+  const response = { ...envelope.command_response };
+  if ('body' in response) response.body = maskValue(response.body, mask);
+  if (response.headers) response.headers = maskValue(response.headers, mask) as Record<string, string>;
+  const masked: EnvelopeV2 = {
+    command_response: response,
+    error: envelope.error ? toWireError(envelope.error.error_code, mask(envelope.error.message)) : null,
+    command_response_version: 2,
+    spiff__logs: envelope.spiff__logs.map(mask),
+  };
+  return { kind: 'v2', envelope: masked, failure };
 }

@@ -4,20 +4,59 @@ export type {
   CommandDefinition,
   CommandOutput,
   CommandResult,
+  JsonSchema,
   LegacyResult,
+  LongRunningOptions,
+  ResultDeclaration,
   TaskInfo,
 } from './command.js';
-export { defineCommand, isCommand, isLegacyResult } from './command.js';
+export {
+  DEFAULT_LONG_RUNNING_TIMEOUT_MS,
+  defineCommand,
+  isCommand,
+  isLegacyResult,
+  longRunningTimeoutMs,
+} from './command.js';
 export type { Connector, ConnectorDefinition } from './connector.js';
 export { COMMAND_NAME, CONNECTOR_NAME, defineConnector, isConnector } from './connector.js';
-export type { DescribeOptions } from './describe.js';
-export { describeCommand } from './describe.js';
+export type { DescribeOptions, DetailedWireParameter } from './describe.js';
+export { describeCommand, describeErrors } from './describe.js';
 export type { CommandErrorOptions, ErrorCodeName } from './errors.js';
-export { CommandError, DefinitionError, ErrorCode, isCommandError } from './errors.js';
-export type { Failure, Invocation, InvokeOptions } from './invoke.js';
+export { CommandError, DefinitionError, ERROR_MEANINGS, ErrorCode, isCommandError } from './errors.js';
+export { failedWith, maskInvocation } from './fold.js';
+export type { Failure, Invocation } from './invocation.js';
+export { statusOf } from './invocation.js';
+export type { InvokeOptions } from './invoke.js';
 export { DEFAULT_TIMEOUT_MS, invoke, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
-export type { Coerced, ParamShape, ParamsOf, ParamType } from './param.js';
-export { describeValue, kindOf, Param, param } from './param.js';
+export type { ParsedJson, ParseJsonOptions, StringifyJsonOptions } from './json.js';
+export {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_WRITE_DEPTH,
+  ExactNumber,
+  isExactNumber,
+  isJsonObject,
+  JsonError,
+  parseJson,
+  stringifyJson,
+  toPathText,
+} from './json.js';
+export type { OpenApiOptions } from './openapi.js';
+export { toOpenApi } from './openapi.js';
+export type {
+  ArrayOptions,
+  Coerced,
+  Fields,
+  ObjectOf,
+  ObjectOptions,
+  ParamShape,
+  ParamsOf,
+  ParamType,
+  Problem,
+  RecordOptions,
+  TypeOf,
+  UnionOptions,
+} from './param.js';
+export { describeProblems, describeValue, kindOf, narrow, Param, param, shape } from './param.js';
 export type {
   EnvelopeV2,
   LegacyAnswer,
@@ -36,7 +75,17 @@ export {
   toWireError,
   UNAUTHORIZED_BODY,
 } from './protocol.js';
-export type { Registry } from './registry.js';
-export { createRegistry } from './registry.js';
-export type { SecretMask } from './secrets.js';
-export { toMask } from './secrets.js';
+export type { Registry, StartRegistryOptions, Target } from './registry.js';
+export { createRegistry, readConnectorValues, startRegistry } from './registry.js';
+export type { SecretMask, SecretSet } from './secrets.js';
+export { maskValue, toMask, toSecretSet } from './secrets.js';
+export type { ConfigOf, ConfigShape, ConfigVariable, ServiceDeclaration, ServiceDefinition } from './services.js';
+export {
+  configPrefix,
+  defineServices,
+  describeConfig,
+  isServiceDefinition,
+  resolveConfig,
+} from './services.js';
+export type { JsonWriter, WireResponse } from './wire.js';
+export { errorCodeOf, failureOf, toCallbackEnvelope, toWireResponse } from './wire.js';

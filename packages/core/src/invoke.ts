@@ -1,18 +1,14 @@
 import { createCommandAbort } from './abort.js';
 import type { Command, CommandContext, TaskInfo } from './command.js';
 import { ErrorCode } from './errors.js';
-import { foldError, foldOutput, isPlainObject } from './fold.js';
-import {
-  type EnvelopeV2,
-  type LegacyAnswer,
-  RESERVED_PREFIX,
-  RequestKey,
-  toEnvelope,
-  toWireError,
-} from './protocol.js';
-import { createSecretMask, type SecretMask } from './secrets.js';
+import { failedWith, foldError, foldOutput, isPlainObject, maskInvocation, rejected } from './fold.js';
+import type { Invocation } from './invocation.js';
+import { describeProblems } from './param.js';
+import { RESERVED_PREFIX, RequestKey } from './protocol.js';
+import type { Target } from './registry.js';
+import { createSecretSet, type SecretMask } from './secrets.js';
 
-export { isPlainObject };
+export { isPlainObject, rejected };
 
 /** The backend gives up after 45 s; answering before that lets the task see our error. */
 export const DEFAULT_TIMEOUT_MS = 40_000;
@@ -22,118 +18,153 @@ export const MAX_LOG_LINE_LENGTH = 2_000;
 /** setTimeout fires at once for anything longer (about 24.8 days), so longer deadlines are cut to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Why an invocation did not succeed; the server maps each kind to one outer HTTP status. */
-export type Failure = 'not_found' | 'invalid_request' | 'too_large' | 'invalid_parameters' | 'command' | 'crash';
-
-/** The outcome of one command execution, ready for the wire. */
-export type Invocation =
-  | { kind: 'v2'; envelope: EnvelopeV2; failure: Failure | null }
-  | { kind: 'v1'; answer: LegacyAnswer; logs: readonly string[] };
-
 /** Options of {@link invoke}. */
 export interface InvokeOptions {
   /** The proxy's deadline for any command; a command's own `timeoutMs` may only shorten it. */
   timeoutMs?: number;
-  /** The proxy's configuration for the command's connector. */
-  config?: Readonly<Record<string, string>>;
-  /** Aborts the command early, e.g. at shutdown. */
+  /** Replaces the target's configuration (for a bare command, its only configuration). */
+  config?: Readonly<Record<string, unknown>>;
+  /** Aborts the command early because the proxy is stopping: it then answers `ProxyShuttingDown`. */
   signal?: AbortSignal;
-}
-
-/** An invocation that failed before the command ran (unknown command, bad body ...). */
-export function rejected(failure: Failure, code: string, message: string): Invocation {
-  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), []), failure };
+  /** Treat `timeoutMs` as the whole deadline, past the command's own (a long-running command in the background). */
+  background?: boolean;
+  /**
+   * Tells whether the egress policy refused a connection while the command ran: a command that then
+   * fails answers `EgressDenied` (http_status 403) with this message, whatever error its client made of it.
+   */
+  denial?: () => string | undefined;
 }
 
 /**
  * Runs a command for one request body: drops the reserved `spiff__` keys into the context,
- * checks and coerces the parameters, runs with a deadline, and folds whatever happens into
- * an envelope. Never throws for anything the body or the command does.
+ * checks and coerces the parameters, runs with a deadline, folds whatever happens into an
+ * envelope and masks every secret in it. Never throws for anything the body or the command does.
  */
-export async function invoke(command: Command, body: unknown, options: InvokeOptions = {}): Promise<Invocation> {
+export async function invoke(
+  target: Target | Command,
+  body: unknown,
+  options: InvokeOptions = {},
+): Promise<Invocation> {
+  const { command, config, services, secrets: configSecrets } = toTarget(target, options);
   if (!isPlainObject(body)) {
     return rejected('invalid_request', ErrorCode.InvalidRequest, 'the request body must be a JSON object');
   }
-  const mask = createSecretMask(command, body);
-  const logs = createLog(mask);
+  const secrets = createSecretSet(command, body, configSecrets);
+  const logs = createLog(secrets.mask);
+  const finish = (invocation: Invocation): Invocation => {
+    logs.close();
+    return secrets.active ? maskInvocation(invocation, secrets.mask) : invocation;
+  };
   const bound = bindParams(command, body);
   if (bound.unknown.length > 0) {
     logs.add(`ignored unknown parameter${bound.unknown.length > 1 ? 's' : ''}: ${bound.unknown.join(', ')}`);
   }
   if (bound.problems.length > 0) {
     const message = `invalid parameters: ${bound.problems.join('; ')}`;
-    return {
-      kind: 'v2',
-      envelope: toEnvelope(null, toWireError(ErrorCode.InvalidParameters, mask(message)), logs.lines, 400),
-      failure: 'invalid_parameters',
-    };
+    return finish(failedWith('invalid_parameters', ErrorCode.InvalidParameters, message, logs.lines, 400));
   }
+  if (options.signal?.aborted) return finish(shuttingDown(logs.lines));
 
-  const timeoutMs = deadlineOf(command.timeoutMs, options.timeoutMs);
+  const timeoutMs = options.background ? boundOf(options.timeoutMs) : deadlineOf(command.timeoutMs, options.timeoutMs);
   const abort = createCommandAbort(options.signal);
   const taskData = body[RequestKey.taskData];
-  const context: CommandContext = {
+  const context: CommandContext<unknown, Readonly<Record<string, unknown>>> = {
     taskData: isPlainObject(taskData) ? taskData : {},
     log: logs.add,
     get signal() {
       return abort.signal;
     },
     deadline: Date.now() + timeoutMs,
-    config: options.config ?? {},
+    config,
+    services,
     task: readTaskInfo(body),
+    redact: secrets.add,
   };
 
-  const finish = (invocation: Invocation): Invocation => {
+  const done = (invocation: Invocation): Invocation => {
     abort.dispose();
-    logs.close();
-    return invocation;
+    const refused = invocation.kind === 'v2' && invocation.envelope.error ? options.denial?.() : undefined;
+    if (refused !== undefined) return finish(failedWith('command', ErrorCode.EgressDenied, refused, logs.lines, 403));
+    return finish(invocation);
   };
   let started: unknown;
   try {
     started = command.run(bound.args, context);
   } catch (error) {
-    return finish(foldError(error, logs.lines, mask));
+    return done(foldError(error, logs.lines));
   }
   // A command that answers synchronously needs no timer: nothing could interrupt it anyway.
-  if (!isThenable(started)) return finish(foldOutput(started, logs.lines, mask));
+  if (!isThenable(started)) return done(foldOutput(started, logs.lines));
   try {
-    const output = await withDeadline(started, timeoutMs, (reason) => abort.abort(reason));
+    const output = await withDeadline(started, timeoutMs, options.signal, (reason) => abort.abort(reason));
     if (output === TIMED_OUT) {
       logs.close();
       const message = `the command did not finish within ${timeoutMs} ms`;
-      return finish({
-        kind: 'v2',
-        envelope: toEnvelope(null, toWireError(ErrorCode.CommandTimeout, message), logs.lines, 504),
-        failure: 'command',
-      });
+      return done(failedWith('command', ErrorCode.CommandTimeout, message, logs.lines, 504));
     }
-    return finish(foldOutput(output, logs.lines, mask));
+    if (output === SHUT_DOWN) {
+      logs.close();
+      return done(shuttingDown(logs.lines));
+    }
+    return done(foldOutput(output, logs.lines));
   } catch (error) {
-    return finish(foldError(error, logs.lines, mask));
+    // What a command throws once the proxy told it to stop is the stop, not its own failure.
+    if (options.signal?.aborted) return done(shuttingDown(logs.lines));
+    return done(foldError(error, logs.lines));
   }
 }
 
-/** Settles with the command's output, or with TIMED_OUT after `ms` (aborting the command then). */
+function shuttingDown(logs: string[]): Invocation {
+  const message = 'the proxy is shutting down and stopped the command; try again';
+  return failedWith('command', ErrorCode.ProxyShuttingDown, message, logs, 503);
+}
+
+function toTarget(
+  target: Target | Command,
+  options: InvokeOptions,
+): { command: Command; config: Readonly<Record<string, unknown>>; services: unknown; secrets: readonly string[] } {
+  if ('command' in target && 'id' in target) {
+    return {
+      command: target.command,
+      config: options.config ?? target.config,
+      services: target.services,
+      secrets: target.secrets,
+    };
+  }
+  return { command: target, config: options.config ?? {}, services: undefined, secrets: [] };
+}
+
+/** Settles with the command's output, TIMED_OUT after `ms`, or SHUT_DOWN when `stop` aborts (aborting the command then). */
 async function withDeadline(
   running: PromiseLike<unknown>,
   ms: number,
+  stop: AbortSignal | undefined,
   abort: (reason: unknown) => void,
 ): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onStop: (() => void) | undefined;
+  const interrupted = new Promise<typeof TIMED_OUT | typeof SHUT_DOWN>((resolve) => {
     timer = setTimeout(() => {
       resolve(TIMED_OUT);
       // The reason AbortSignal.timeout() uses, so fetch and friends reject as they would for it.
       abort(new DOMException(`the command did not finish within ${ms} ms`, 'TimeoutError'));
     }, ms);
+    if (stop) {
+      onStop = () => {
+        resolve(SHUT_DOWN);
+        abort(stop.reason);
+      };
+      stop.addEventListener('abort', onStop, { once: true });
+    }
   });
   const settled = Promise.resolve(running);
   // A command that ignores the signal may still fail after the deadline; nobody awaits it then.
   settled.catch(() => {});
   try {
-    return await Promise.race([settled, timedOut]);
+    return await Promise.race([settled, interrupted]);
   } finally {
     clearTimeout(timer);
+    if (stop && onStop) stop.removeEventListener('abort', onStop);
   }
 }
 
@@ -147,11 +178,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 const TIMED_OUT = Symbol('timed out');
+const SHUT_DOWN = Symbol('shut down');
 
 /** The proxy's deadline, or the command's own when shorter; invalid values fall back to the default. */
 function deadlineOf(own: number | undefined, proxy: number | undefined): number {
   const bound = isPositive(proxy) ? proxy : DEFAULT_TIMEOUT_MS;
   return Math.min(isPositive(own) ? Math.min(own, bound) : bound, MAX_TIMER_MS);
+}
+
+/** A background deadline: the given one, cut to what a timer can wait. */
+function boundOf(ms: number | undefined): number {
+  return Math.min(isPositive(ms) ? ms : DEFAULT_TIMEOUT_MS, MAX_TIMER_MS);
 }
 
 function isPositive(value: number | undefined): value is number {
@@ -179,7 +216,7 @@ function bindParams(command: Command, body: Record<string, unknown>): Bound {
     }
     const checked = p.check(raw);
     if (checked.ok) entries.push([id, checked.value]);
-    else problems.push(`${id} ${checked.problem}`);
+    else problems.push(...describeProblems(id, checked.problems ?? [{ path: [], message: checked.problem }]));
   }
   // fromEntries defines own properties, so even a declared "__proto__" cannot reach a prototype.
   const args = Object.fromEntries(entries);

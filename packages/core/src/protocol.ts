@@ -53,6 +53,12 @@ export interface WireCommandEntry {
   id: string;
   parameters: WireParameter[];
   description?: string;
+  /** The declared shape of a successful result (detailed listing only). */
+  result?: { description?: string; schema?: Readonly<Record<string, unknown>>; mimetype?: string };
+  /** The error codes the command may answer with (detailed listing only). */
+  errors?: { code: string; description: string }[];
+  long_running?: true;
+  idempotent?: true;
 }
 
 /** The legacy (version-1) answer: the body and status the server sends as they are. */

@@ -3,28 +3,40 @@ import type { Command } from './command.js';
 /** Replaces every known secret value in a text with `***`. */
 export type SecretMask = (text: string) => string;
 
+/** The secrets of one invocation: what the request and the connector declared, plus what the command registered. */
+export interface SecretSet {
+  /** Masks a text; the identity while no secret is known. */
+  readonly mask: SecretMask;
+  /** True once any secret is known (so the fold can skip the walk over the answer). */
+  readonly active: boolean;
+  /** Adds a secret value (and its encodings). */
+  add(value: string): void;
+}
+
 /** Shorter values are not masked: masking "a" everywhere would garble every line. */
 const MIN_SECRET_LENGTH = 3;
 
 /** Bounds on what one secret parameter contributes, so a huge `any` value cannot slow every log line. */
 const MAX_SECRET_DEPTH = 4;
-const MAX_SECRETS = 100;
+const MAX_SECRETS = 200;
 
 /**
- * Builds the mask for one request: the values given for the command's secret parameters, as
- * sent and as `run` receives them (trimmed, numbers as text), and the strings inside objects.
+ * The secret set of one request: the values given for the command's secret parameters, as sent and
+ * as `run` receives them (trimmed, numbers as text), the strings inside objects, and `extra`
+ * (secret configuration values).
  */
-export function createSecretMask(command: Command, body: Record<string, unknown>): SecretMask {
-  const secrets: string[] = [];
-  const add = (text: string) => {
-    if (text.length >= MIN_SECRET_LENGTH && secrets.length < MAX_SECRETS) secrets.push(text);
-  };
+export function createSecretSet(
+  command: Command,
+  body: Record<string, unknown>,
+  extra: readonly string[] = [],
+): SecretSet {
+  const set = toSecretSet([]);
   const collect = (value: unknown, depth: number): void => {
     if (typeof value === 'string') {
-      add(value);
-      add(value.trim());
+      set.add(value);
+      set.add(value.trim());
     } else if (typeof value === 'number' && Number.isFinite(value)) {
-      add(String(value));
+      set.add(String(value));
     } else if (typeof value === 'object' && value !== null && depth < MAX_SECRET_DEPTH) {
       for (const inner of Object.values(value)) collect(inner, depth + 1);
     }
@@ -32,26 +44,131 @@ export function createSecretMask(command: Command, body: Record<string, unknown>
   for (const [id, p] of Object.entries(command.params)) {
     if (p.isSecret && Object.hasOwn(body, id)) collect(body[id], 0);
   }
-  return toMask(secrets);
+  for (const value of extra) set.add(value);
+  return set;
+}
+
+/** A secret set holding the given values; more can be added. */
+export function toSecretSet(secrets: readonly string[]): SecretSet {
+  const forms = new Set<string>();
+  let sorted: string[] = [];
+  const set: SecretSet = {
+    get active() {
+      return sorted.length > 0;
+    },
+    mask: (text) => {
+      if (sorted.length === 0) return text;
+      let masked = text;
+      for (const secret of sorted) if (masked.includes(secret)) masked = masked.split(secret).join('***');
+      return masked;
+    },
+    add(value) {
+      if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || forms.size >= MAX_SECRETS * 6) return;
+      let grew = false;
+      for (const form of encodingsOf(value)) {
+        if (form.length >= MIN_SECRET_LENGTH && !forms.has(form)) {
+          forms.add(form);
+          grew = true;
+        }
+      }
+      // Longest first, so a secret inside another is not half-masked.
+      if (grew) sorted = [...forms].sort((a, b) => b.length - a.length);
+    },
+  };
+  for (const secret of secrets) set.add(secret);
+  return set;
+}
+
+/** A mask for the given secret values and their encodings. */
+export function toMask(secrets: readonly string[]): SecretMask {
+  return toSecretSet(secrets).mask;
 }
 
 /**
- * A mask for the given secret values, also in the forms a log line commonly shows them: escaped
- * inside JSON and percent-encoded in a URL. Longest first, so a secret inside another is not
- * half-masked.
+ * The forms a secret commonly takes on its way out: as is, escaped inside JSON, percent-encoded (URL
+ * and form style) and base64 (standard and URL-safe).
  */
-export function toMask(secrets: readonly string[]): SecretMask {
-  if (secrets.length === 0) return (text) => text;
-  const forms = secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encoded(secret)]);
-  const sorted = [...new Set(forms)].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
-  return (text) => sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
+function encodingsOf(secret: string): string[] {
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  try {
+    const percent = encodeURIComponent(secret);
+    forms.push(percent, percent.replace(/%20/g, '+'));
+  } catch {
+    // A lone surrogate cannot be percent-encoded; JSON text may carry one.
+  }
+  if (secret.length >= 6) {
+    const base64 = toBase64(secret);
+    if (base64 !== undefined)
+      forms.push(base64, base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  }
+  return forms;
 }
 
-/** encodeURIComponent throws on a lone surrogate, which JSON text may carry. */
-function encoded(secret: string): string {
+/** Base64 of the UTF-8 bytes, with what every JavaScript runtime has. */
+function toBase64(text: string): string | undefined {
   try {
-    return encodeURIComponent(secret);
+    const bytes = new TextEncoder().encode(text);
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
   } catch {
-    return secret;
+    return undefined;
   }
+}
+
+/**
+ * A copy of a JSON-like value with every string (and object key) masked. Walks plain objects and
+ * arrays without recursion, so a deep value cannot overflow the stack; other objects (an exact
+ * number) are kept as they are.
+ */
+export function maskValue(value: unknown, mask: SecretMask): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (!isWalkable(value)) return value;
+  const root: { value: unknown } = { value: undefined };
+  const stack: { source: unknown; assign: (copy: unknown) => void }[] = [
+    {
+      source: value,
+      assign: (copy) => {
+        root.value = copy;
+      },
+    },
+  ];
+  while (stack.length > 0) {
+    const { source, assign } = stack.pop() as (typeof stack)[number];
+    if (typeof source === 'string') {
+      assign(mask(source));
+    } else if (Array.isArray(source)) {
+      const copy: unknown[] = new Array(source.length);
+      assign(copy);
+      source.forEach((item, i) => {
+        stack.push({
+          source: item,
+          assign: (c) => {
+            copy[i] = c;
+          },
+        });
+      });
+    } else if (isWalkable(source)) {
+      const copy: Record<string, unknown> = {};
+      assign(copy);
+      for (const [key, item] of Object.entries(source)) {
+        const maskedKey = mask(key);
+        // Defined now, in order, so the copy keeps the key order; the value is filled in later.
+        const define = (c: unknown) =>
+          Object.defineProperty(copy, maskedKey, { value: c, enumerable: true, writable: true, configurable: true });
+        define(undefined);
+        stack.push({ source: item, assign: define });
+      }
+    } else {
+      assign(source);
+    }
+  }
+  return root.value;
+}
+
+function isWalkable(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

@@ -2,9 +2,13 @@
  * The test kit for connector authors: run a command as the proxy would and get its envelope,
  * or build a fake context to call `run` directly in a unit test.
  */
-import type { Command, CommandContext, TaskInfo } from './command.js';
-import { DEFAULT_TIMEOUT_MS, type Failure, type Invocation, invoke } from './invoke.js';
+import { type Command, type CommandContext, isCommand, type TaskInfo } from './command.js';
+import type { Failure, Invocation } from './invocation.js';
+import { DEFAULT_TIMEOUT_MS, invoke } from './invoke.js';
 import { type EnvelopeV2, RequestKey, type WireError } from './protocol.js';
+import type { Target } from './registry.js';
+import { resolveConfig, secretConfigValues } from './services.js';
+import { failureOf, toCallbackEnvelope } from './wire.js';
 
 /** Options of {@link runCommand}. */
 export interface RunCommandOptions {
@@ -13,14 +17,14 @@ export interface RunCommandOptions {
   /** Sent as the other reserved keys (`spiff__callback_url` ...). */
   task?: TaskInfo;
   timeoutMs?: number;
-  config?: Record<string, string>;
+  config?: Readonly<Record<string, unknown>>;
   signal?: AbortSignal;
 }
 
 /** What {@link runCommand} hands back: the envelope plus its parts, for short assertions. */
 export interface CommandRun {
   invocation: Invocation;
-  /** The version-2 envelope (for a legacy result, one built from it for convenience). */
+  /** The version-2 envelope (for a legacy result, the one its callback would carry). */
   envelope: EnvelopeV2;
   /** `command_response.body`, or the legacy response text. */
   body: unknown;
@@ -29,9 +33,12 @@ export interface CommandRun {
   failure: Failure | null;
 }
 
-/** Runs a command through `invoke()`, exactly as the proxy does for a request body. */
+/**
+ * Runs a command through `invoke()`, exactly as the proxy does for a request body. Give a target
+ * (`registry.target(...)` of a started registry) for a command that uses its connector's services.
+ */
 export async function runCommand(
-  command: Command,
+  command: Command | Target,
   params: Record<string, unknown>,
   options: RunCommandOptions = {},
 ): Promise<CommandRun> {
@@ -42,46 +49,77 @@ export async function runCommand(
   if (task.processInstanceId !== undefined) body[RequestKey.processInstanceId] = task.processInstanceId;
   if (task.processModelIdentifier !== undefined) body[RequestKey.processModelIdentifier] = task.processModelIdentifier;
   if (task.taskId !== undefined) body[RequestKey.taskId] = task.taskId;
-  const invocation = await invoke(command, body, invokeOptions);
-  if (invocation.kind === 'v1') {
-    const { answer, logs } = invocation;
-    const envelope: EnvelopeV2 = {
-      command_response: { body: answer.body, mimetype: answer.mimetype, http_status: answer.status },
-      error: null,
-      command_response_version: 2,
-      spiff__logs: [...logs],
-    };
-    return { invocation, envelope, body: answer.body, error: null, logs, failure: null };
-  }
-  const { envelope, failure } = invocation;
+  const invocation =
+    isCommand(command) && command.services
+      ? await invokeWithServices(command, body, invokeOptions)
+      : await invoke(command, body, invokeOptions);
+  const envelope = toCallbackEnvelope(invocation);
   return {
     invocation,
     envelope,
     body: envelope.command_response.body,
     error: envelope.error,
     logs: envelope.spiff__logs,
-    failure,
+    failure: failureOf(invocation),
   };
 }
 
-/** A context for calling `run` directly; `logs` collects what the command logged. */
-export interface FakeContext extends CommandContext {
+/**
+ * A bare command that names its connector's services: `config` is read as that connector's
+ * settings (checked as at startup, so a bad value throws), `setup` runs before and `close` after.
+ */
+async function invokeWithServices(
+  command: Command,
+  body: Record<string, unknown>,
+  options: Omit<RunCommandOptions, 'taskData' | 'task'>,
+): Promise<Invocation> {
+  const definition = command.services;
+  const { config: given = {}, ...invokeOptions } = options;
+  const values = Object.fromEntries(Object.entries(given).map(([key, value]) => [key, String(value)]));
+  const config = resolveConfig('test', definition?.config, values);
+  const services = definition?.setup ? await definition.setup(config) : undefined;
+  try {
+    const target: Target = {
+      id: 'test/Command',
+      connector: 'test',
+      name: 'Command',
+      command,
+      config,
+      services,
+      secrets: secretConfigValues(definition?.config, config),
+    };
+    return await invoke(target, body, invokeOptions);
+  } finally {
+    await definition?.close?.(services);
+  }
+}
+
+/** A context for calling `run` directly; `logs` collects what the command logged, `redacted` what it registered. */
+export interface FakeContext<S = unknown> extends CommandContext<S> {
   logs: string[];
+  redacted: string[];
 }
 
 /** Builds a {@link FakeContext}; pass what the test cares about. */
-export function createFakeContext(
+export function createFakeContext<S = undefined>(
   overrides: {
     taskData?: Record<string, unknown>;
-    config?: Record<string, string>;
+    config?: Readonly<Record<string, unknown>>;
+    services?: S;
     signal?: AbortSignal;
     deadline?: number;
     task?: TaskInfo;
   } = {},
-): FakeContext {
+): FakeContext<S | undefined> {
   const logs: string[] = [];
+  const redacted: string[] = [];
   return {
     logs,
+    redacted,
+    services: overrides.services,
+    redact: (value) => {
+      redacted.push(value);
+    },
     taskData: overrides.taskData ?? {},
     log: (message) => {
       logs.push(message);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CommandError, DefinitionError, ErrorCode, isCommandError } from '@connector-proxy/core';
+import { CommandError, DefinitionError, ERROR_MEANINGS, ErrorCode, isCommandError } from '@connector-proxy/core';
 
 test('the error codes the proxy produces keep their exact names, since diagrams catch them by name', () => {
   assert.deepEqual(ErrorCode, {
@@ -9,7 +9,12 @@ test('the error codes the proxy produces keep their exact names, since diagrams 
     InvalidParameters: 'InvalidParameters',
     CommandTimeout: 'CommandTimeout',
     InvalidCommandResult: 'InvalidCommandResult',
+    ProxyShuttingDown: 'ProxyShuttingDown',
+    CommandInterrupted: 'CommandInterrupted',
+    EgressDenied: 'EgressDenied',
+    InvalidConfiguration: 'InvalidConfiguration',
   });
+  assert.deepEqual(Object.keys(ERROR_MEANINGS).sort(), Object.values(ErrorCode).sort(), 'each code has its meaning');
 });
 
 test('a CommandError carries its code, message, status and cause', () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defineCommand, param, toMask } from '@connector-proxy/core';
-import { createSecretMask } from '../src/secrets.js';
+import { createSecretSet, maskValue } from '../src/secrets.js';
+
+const createSecretMask = (...args: Parameters<typeof createSecretSet>) => createSecretSet(...args).mask;
 
 const command = defineCommand({
   params: {
@@ -63,4 +65,31 @@ test('the strings inside a secret object or list are masked', () => {
 test('a parameter missing from the body or inherited from the prototype adds nothing', () => {
   const body = JSON.parse('{"__proto__": {"password": "inherited"}}');
   assert.equal(createSecretMask(command, body)('inherited'), 'inherited');
+});
+
+test('a value masked deep and wide keeps its shape, key order and exact numbers, without recursion', () => {
+  const mask = toMask(['hunter22']);
+  let deep: unknown = 'hunter22 inside';
+  for (let i = 0; i < 50_000; i++) deep = [deep];
+  let masked = maskValue(deep, mask);
+  for (let i = 0; i < 50_000; i++) masked = (masked as unknown[])[0];
+  assert.equal(masked, '*** inside');
+  class Exact {
+    constructor(readonly value: string) {}
+  }
+  const exact = new Exact('9007199254740993');
+  const value = { b: 'hunter22', a: [1, 'x hunter22'], hunter22: true, exact };
+  const out = maskValue(value, mask) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(out), ['b', 'a', '***', 'exact']);
+  assert.deepEqual(out, { b: '***', a: [1, 'x ***'], '***': true, exact });
+  assert.equal(out.exact, exact, 'objects that are not plain data are kept as they are');
+  assert.equal(value.b, 'hunter22', 'the original is not changed');
+});
+
+test('a registered secret is masked in its base64 and URL-safe base64 forms too', () => {
+  const set = createSecretSet(command, {});
+  set.add('ada:lovelace');
+  const b64 = Buffer.from('ada:lovelace').toString('base64');
+  assert.equal(set.mask(`Basic ${b64}`), 'Basic ***');
+  assert.equal(set.active, true);
 });

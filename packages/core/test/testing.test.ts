@@ -68,7 +68,8 @@ test('runCommand reports failures with their code and kind', async () => {
   const failed = await runCommand(Failing, {});
   assert.equal(failed.failure, 'command');
   assert.deepEqual(failed.error, { error_code: 'HttpError503', message: 'down' });
-  assert.equal(failed.body, undefined);
+  // As a callback carries it: the body is present, null, beside the error.
+  assert.equal(failed.body, null);
 });
 
 test('runCommand applies the timeout option', async () => {
@@ -77,7 +78,7 @@ test('runCommand applies the timeout option', async () => {
   assert.equal(run.error?.error_code, 'CommandTimeout');
 });
 
-test('runCommand turns a legacy result into an envelope with the answer as its body', async () => {
+test('runCommand turns a legacy result into the version-2 envelope its callback would carry', async () => {
   const Legacy = defineCommand({
     params: {},
     run: (_args, { log }) => {
@@ -87,8 +88,8 @@ test('runCommand turns a legacy result into an envelope with the answer as its b
   });
   const run = await runCommand(Legacy, {});
   assert.equal(run.invocation.kind, 'v1');
-  assert.equal(run.body, '{"a":1}');
-  assert.deepEqual(run.envelope.command_response, { body: '{"a":1}', mimetype: 'application/json', http_status: 201 });
+  assert.deepEqual(run.body, { a: 1 });
+  assert.deepEqual(run.envelope.command_response, { body: { a: 1 }, mimetype: 'application/json', http_status: 201 });
   assert.deepEqual(run.logs, ['old style']);
   assert.deepEqual(run.envelope.spiff__logs, ['old style']);
   assert.equal(run.error, null);

@@ -1,33 +1,36 @@
 import {
   API_KEY_HEADER,
   ErrorCode,
+  errorCodeOf,
   type Failure,
   type Invocation,
   invoke,
   LIVENESS_BODY,
   type Registry,
   rejected,
+  statusOf,
   toEnvelope,
+  toOpenApi,
   toWireError,
+  toWireResponse,
 } from '@connector-proxy/core';
+import type { JobRunner } from '@connector-proxy/jobs';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
+import { commandTimeoutFor } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
+import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
+import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
+import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
+import type { RequestLogEntry } from './request-log.js';
 
-/** One line of the request log; never holds headers, bodies or parameter values. */
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  status: number;
-  ms: number;
-  command?: string;
-  errorCode?: string;
-}
+export type { RequestLogEntry } from './request-log.js';
 
 /** Options of {@link createApp}; see `Config` for what each means. */
 export interface AppOptions {
@@ -35,37 +38,28 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
   commandTimeoutMs?: number;
-  connectorConfig?: Record<string, Record<string, string>>;
   /** Aborts commands in flight (at shutdown, after the grace period). */
   signal?: AbortSignal;
   /** Receives one entry per request. */
   log?: (entry: RequestLogEntry) => void;
   /** Serves Prometheus metrics at `GET /metrics` (behind the API key when one is set). */
   metrics?: boolean;
+  /** Runs commands under the egress policy (see `createEgressGuard`); without it, connections are not checked. */
+  egress?: EgressGuard;
+  /** Runs long-running commands in the background and delivers their results (jobs-routes.ts). */
+  jobs?: JobRunner;
 }
 
-/** The outer HTTP status for an invocation's outcome: the one place it is decided. */
-export function statusFor(failure: Failure | null): 200 | 400 | 404 | 413 | 500 {
-  switch (failure) {
-    case null:
-    case 'command':
-      return 200;
-    case 'invalid_request':
-    case 'invalid_parameters':
-      return 400;
-    case 'not_found':
-      return 404;
-    case 'too_large':
-      return 413;
-    case 'crash':
-      return 500;
-  }
+/** The outer HTTP status for an invocation's outcome (decided in core). */
+export function statusFor(failure: Failure | null): number {
+  return statusOf(failure);
 }
 
 interface Prepared {
   listing: string;
   detailedListing: string;
   home: string;
+  openapi: string;
 }
 
 /**
@@ -82,6 +76,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
         listing: JSON.stringify(r.list()),
         detailedListing: JSON.stringify(r.list({ detailed: true })),
         home: renderHome(r, { listCommands: options.apiKey === undefined }),
+        openapi: JSON.stringify(toOpenApi(r, { apiKey: options.apiKey !== undefined })),
       };
       prepared.set(r, p);
     }
@@ -105,7 +100,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       const entry: RequestLogEntry = {
         method: c.req.method,
         path: c.req.path,
-        status: c.res.status,
+        status: clientStatus(c) ?? c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
       };
       const command = c.get('command');
@@ -120,7 +115,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     app.use(
       '/v1/*',
       cors({
-        origin: [...options.corsOrigins],
+        origin: options.corsOrigins.includes('*') ? '*' : [...options.corsOrigins],
         allowHeaders: ['Content-Type', API_KEY_HEADER],
         allowMethods: ['GET', 'POST', 'OPTIONS'],
       }),
@@ -130,12 +125,16 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     const guard = requireApiKey(options.apiKey);
     app.use('/v1/commands', guard);
     app.use('/v1/auths', guard);
+    app.use('/v1/openapi.json', guard);
     app.use('/v1/do/*', guard);
     app.use('/metrics', guard);
   }
   if (metrics) {
-    app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+    app.get('/metrics', (c) =>
+      c.body(metrics.render() + (options.jobs?.metrics() ?? ''), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
+    );
   }
+  mountJobRoutes(app, options.jobs, options.apiKey === undefined ? undefined : requireApiKey(options.apiKey));
 
   app.get('/', (c) => c.html(prepare(current()).home));
   app.get('/liveness', (c) => c.json(LIVENESS_BODY));
@@ -145,6 +144,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     return json(c, isTruthy(c.req.query('detailed')) ? p.detailedListing : p.listing);
   });
   app.get('/v1/auths', (c) => json(c, '[]'));
+  app.get('/v1/openapi.json', (c) => json(c, prepare(current()).openapi));
 
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
@@ -160,8 +160,8 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       const connector = c.req.param('connector');
       const name = c.req.param('command');
       c.set('command', `${connector}/${name}`);
-      const command = current().find(connector, name);
-      if (!command) {
+      const target = current().target(connector, name);
+      if (!target) {
         return answer(
           c,
           rejected(
@@ -171,18 +171,34 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
           ),
         );
       }
-      const text = await readBodyText(c, limit);
+      let text: string | undefined;
+      try {
+        text = await readBodyText(c, limit);
+      } catch (error) {
+        return unreadable(c, error);
+      }
       if (text === undefined) {
         c.header('Connection', 'close');
         return answer(c, tooLarge);
       }
+      const mediaType = c.req.header('content-type');
+      if (text !== '' && !isJsonMediaType(mediaType)) {
+        const given = mediaType === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(mediaType)}`;
+        const problem = `the request body must be sent as Content-Type: application/json, got ${given}`;
+        return answer(c, rejected('unsupported_media_type', ErrorCode.InvalidRequest, problem));
+      }
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
-      const invocation = await invoke(command, body.value, {
-        ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
-        config: options.connectorConfig?.[connector] ?? {},
+      const invokeOptions = {
+        timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
         ...(options.signal ? { signal: options.signal } : {}),
-      });
+      };
+      // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
+      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions, options.egress);
+      if (handled) return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
+      const run = (denial?: () => string | undefined) =>
+        invoke(target, body.value, { ...invokeOptions, ...(denial ? { denial } : {}) });
+      const invocation = await (options.egress ? options.egress.run(run) : run());
       return answer(c, invocation);
     },
   );
@@ -194,6 +210,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     ['/v1/liveness', 'GET, HEAD'],
     ['/v1/commands', 'GET, HEAD'],
     ['/v1/auths', 'GET, HEAD'],
+    ['/v1/openapi.json', 'GET, HEAD'],
     ['/v1/do/:connector/:command', 'GET, POST'],
   ];
   for (const [path, allow] of allowed) {
@@ -228,39 +245,62 @@ declare module 'hono' {
  */
 function limitBody(limit: number, onError: (c: Context) => Response): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize: limit, onError });
-  return (c, next) => {
+  return async (c, next) => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
-    return Number(length) > limit ? Promise.resolve(onError(c)) : next();
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(length) > limit ? onError(c) : next();
+    }
+    // bodyLimit reads a chunked body before the handler runs: a failure while reading is the client's.
+    let reading = true;
+    try {
+      return await streamed(c, () => {
+        reading = false;
+        return next();
+      });
+    } catch (error) {
+      if (!reading) throw error;
+      return unreadable(c, error);
+    }
   };
 }
 
-/** Statuses whose answers cannot carry a body (the Response constructor refuses one). */
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+/**
+ * Answers a request whose body could not be read. Over Node the connection is gone by then (a
+ * malformed chunked body, a client that hung up or sent too slowly), so nobody reads this answer:
+ * it exists for the log and metrics, which take the status the client really got. Where the
+ * connection is still there, the client is told in the envelope.
+ */
+function unreadable(c: Context, error: unknown): Response {
+  const status = clientStatus(c);
+  if (status === CLIENT_CLOSED_REQUEST || status === 408) return c.body(null, status as StatusCode);
+  const reason = error instanceof Error ? error.message : String(error);
+  return answer(
+    c,
+    rejected('invalid_request', ErrorCode.InvalidRequest, `the request body could not be read: ${reason}`),
+  );
+}
 
+/**
+ * JSON media types as Flask's `is_json` reads them: `application/json` and `application/*+json`,
+ * parameters (`; charset=utf-8`) and case aside.
+ */
+function isJsonMediaType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const type = (header.split(';', 1)[0] ?? '').trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** Sends an invocation as core's wire function renders it, noting its error code for the log. */
 function answer(c: Context, invocation: Invocation): Response {
-  if (invocation.kind === 'v1') {
-    const { status, mimetype, body } = invocation.answer;
-    return new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
-      status,
-      headers: { 'Content-Type': mimetype },
-    });
-  }
-  const { envelope, failure } = invocation;
-  let text: string;
-  try {
-    text = JSON.stringify(envelope);
-  } catch (error) {
-    // A body JSON cannot carry (a BigInt, a cycle, nesting deeper than the stack) is the
-    // command's fault: answered like any crash, with the logs it wrote.
-    const reason = error instanceof Error ? error.message : String(error);
-    const message = `the command's result cannot be sent as JSON: ${reason}`;
-    const fallback = toEnvelope(null, toWireError(ErrorCode.InvalidCommandResult, message), envelope.spiff__logs);
-    c.set('errorCode', ErrorCode.InvalidCommandResult);
-    return c.body(JSON.stringify(fallback), statusFor('crash'), JSON_CONTENT_TYPE);
-  }
-  if (envelope.error) c.set('errorCode', envelope.error.error_code);
-  return c.body(text, statusFor(failure), JSON_CONTENT_TYPE);
+  const wire = toWireResponse(invocation);
+  const code =
+    wire.status === 500 && invocation.kind === 'v2' && invocation.failure !== 'crash'
+      ? ErrorCode.InvalidCommandResult
+      : errorCodeOf(invocation);
+  if (code) c.set('errorCode', code);
+  // Through the context, so headers set earlier (Connection: close, CORS) are kept.
+  if (wire.body === null) return c.body(null, wire.status as StatusCode, wire.headers);
+  return c.body(wire.body, wire.status as ContentfulStatusCode, wire.headers);
 }
 
 const JSON_CONTENT_TYPE = { 'Content-Type': 'application/json' } as const;

@@ -3,11 +3,11 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type Connector,
-  createRegistry,
   DefinitionError,
   isConnector,
   isPlainObject,
   type Registry,
+  startRegistry,
 } from '@connector-proxy/core';
 
 /** Where a connector comes from: how it was named, and the file that is imported. */
@@ -32,6 +32,8 @@ export interface LoadOptions {
   fresh?: boolean;
   /** Told of every file a fresh import loads (to watch it). */
   onImport?: (url: string) => void;
+  /** `CONNECTOR_<NAME>_<KEY>` variables, checked against each connector's declarations; setup runs with them. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The result of {@link loadConnectors}. */
@@ -55,7 +57,7 @@ const DEFAULT_CONDITIONS = import.meta.url.endsWith('.ts') ? DEVELOPMENT_CONDITI
  * A connector found twice (a workspace is also a dependency) is listed once.
  */
 export function discoverConnectors(options: LoadOptions): ConnectorSource[] {
-  const conditions = options.conditions ?? DEFAULT_CONDITIONS;
+  const conditions = conditionsOf(options);
   const specs: { spec: string; locate: () => ConnectorSource }[] = [];
   const bundled = join(options.root, 'connectors');
   if (existsSync(bundled)) {
@@ -84,7 +86,10 @@ export function discoverConnectors(options: LoadOptions): ConnectorSource[] {
   return sources;
 }
 
-/** Discovers and imports every connector, then builds the registry; any mistake throws one clear line. */
+/**
+ * Discovers and imports every connector, checks their configuration and runs their setup; any
+ * mistake throws one clear line. Close the registry (`registry.close()`) to release their services.
+ */
 export async function loadConnectors(options: LoadOptions): Promise<LoadedConnectors> {
   const loaded: (ConnectorSource & { name: string; connector: Connector })[] = [];
   for (const source of discoverConnectors(options)) {
@@ -95,11 +100,15 @@ export async function loadConnectors(options: LoadOptions): Promise<LoadedConnec
     }
     loaded.push({ ...source, name: connector.name, connector });
   }
-  const registry = createRegistry(loaded.map((l) => l.connector));
+  const registry = await startRegistry(
+    loaded.map((l) => l.connector),
+    options.env ? { env: options.env } : {},
+  );
   return { registry, sources: loaded.map(({ connector: _, ...source }) => source) };
 }
 
 async function importConnector(entry: string, options: LoadOptions): Promise<Connector> {
+  if (needsTsx(entry, options)) await requireTsx(entry, options);
   let module: unknown;
   try {
     module = await importModule(entry, options);
@@ -123,10 +132,46 @@ function firstLines(error: unknown): string {
 
 async function importModule(entry: string, options: LoadOptions): Promise<unknown> {
   const url = pathToFileURL(entry).href;
-  if (!options.fresh && !/\.[cm]?tsx?$/.test(entry)) return import(url);
+  if (!needsTsx(entry, options)) return import(url);
   // tsx loads TypeScript sources; each tsImport call is a fresh module graph (reload in development).
   const { tsImport } = await import('tsx/esm/api');
   return tsImport(url, { parentURL: import.meta.url, ...(options.onImport ? { onImport: options.onImport } : {}) });
+}
+
+/** Sources are loaded through tsx; without it (a production install) packages' built entries are picked instead. */
+function conditionsOf(options: LoadOptions): readonly string[] {
+  const conditions = options.conditions ?? DEFAULT_CONDITIONS;
+  return conditions.includes('development') && !tsxInstalled() ? BUILT_CONDITIONS : conditions;
+}
+
+function tsxInstalled(): boolean {
+  try {
+    import.meta.resolve('tsx/esm/api');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** TypeScript entries and fresh imports (reloading) go through tsx; built JavaScript does not. */
+function needsTsx(entry: string, options: LoadOptions): boolean {
+  return options.fresh === true || /\.[cm]?tsx?$/.test(entry);
+}
+
+/** tsx is a development tool: a production install has none, and asking for it there is one clear line. */
+async function requireTsx(entry: string, options: LoadOptions): Promise<void> {
+  try {
+    await import('tsx/esm/api');
+  } catch (error) {
+    // Another failure is reported by importModule, with the connector's name.
+    if (!(error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND')) return;
+    const missing = 'tsx, the TypeScript loader, is not installed (a production install has none)';
+    throw new DefinitionError(
+      options.fresh
+        ? `reloading connectors needs tsx: ${missing}; npm install --save-dev tsx`
+        : `connector ${entry} is TypeScript and ${missing}: build it (npm run build) so its dist is loaded, or npm install --save-dev tsx`,
+    );
+  }
 }
 
 function hostDependencies(root: string): string[] {

@@ -2,9 +2,13 @@ import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
-import { createApp, type RequestLogEntry } from './app.js';
+import { createApp } from './app.js';
+import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
+import { createEgressFor } from './egress/hook.js';
+import { startJobs } from './jobs-start.js';
 import { createLogWriter } from './log-writer.js';
+import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -31,27 +35,50 @@ export async function startServer(
 ): Promise<RunningServer> {
   const format = config.logFormat;
   const writer = options.write || format === 'off' ? undefined : createLogWriter();
-  const write = options.write ?? ((line: string) => writer?.write(line));
+  const write = options.write ?? ((line: string) => (writer ? writer.write(line) : process.stdout.write(`${line}\n`)));
   const shutdown = new AbortController();
   // Every command in flight listens to it, so more than 10 at once is normal, not a leak.
   setMaxListeners(0, shutdown.signal);
+  const currentRegistry = typeof registry === 'function' ? registry : () => registry;
+  const egress = createEgressFor(config);
+  // Before listening: jobs a crash left behind are picked up, and a bad job store stops startup.
+  const jobs = config.jobs
+    ? await startJobs(config.jobs, currentRegistry, (line) => write(`connector-proxy: ${line}`), egress)
+    : undefined;
   const app = createApp(registry, {
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
-    connectorConfig: config.connectorConfig,
     signal: shutdown.signal,
     metrics: config.metrics,
+    ...(egress ? { egress } : {}),
+    ...(jobs ? { jobs } : {}),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          // How often Node looks for requests past their timeouts (its default is every 30 s).
+          connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+        },
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await jobs?.close();
     writer?.close();
     throw error;
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
@@ -60,15 +87,27 @@ export async function startServer(
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        // Jobs stop taking work now; those running get the grace period, then wait for recovery.
+        const jobsClosed = jobs?.close(config.shutdownGraceMs).catch((error: unknown) => {
+          write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+        });
         const force = setTimeout(() => {
-          // Past the grace period: abort commands still running, then drop their connections.
+          // Past the grace period: abort commands still running (ProxyShuttingDown), then drop their connections.
           shutdown.abort(new Error('the proxy is shutting down'));
           setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), 1_000);
         }, config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
-          writer?.close();
-          resolve();
+          // Every request and job is over: the connectors' pools and clients can go.
+          Promise.resolve(jobsClosed)
+            .then(() => currentRegistry().close())
+            .catch((error: unknown) => {
+              write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+            })
+            .then(() => {
+              writer?.close();
+              resolve();
+            });
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
@@ -84,10 +123,10 @@ export function formatLogEntry(entry: RequestLogEntry, format: 'json' | 'text'):
     let line = `{"time":"${isoNow()}","method":${JSON.stringify(entry.method)},"path":${JSON.stringify(entry.path)},"status":${entry.status},"ms":${entry.ms}`;
     if (entry.command !== undefined) line += `,"command":${JSON.stringify(entry.command)}`;
     if (entry.errorCode !== undefined) line += `,"errorCode":${JSON.stringify(entry.errorCode)}`;
-    return `${line}}`;
+    return escapeJsonLine(`${line}}`);
   }
-  const suffix = entry.errorCode ? ` ${entry.errorCode}` : '';
-  return `${entry.method} ${entry.path} ${entry.status} ${entry.ms}ms${suffix}`;
+  const suffix = entry.errorCode ? ` ${escapeLogField(entry.errorCode)}` : '';
+  return `${escapeLogField(entry.method)} ${escapeLogField(entry.path)} ${entry.status} ${entry.ms}ms${suffix}`;
 }
 
 let lastMs = 0;

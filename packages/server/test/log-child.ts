@@ -18,7 +18,11 @@ const server = await startServer(
   registry,
 );
 for (let n = 0; n < Number(count); n += 1) {
-  const res = await fetch(`${server.url}/v1/do/test/Echo`, { method: 'POST', body: JSON.stringify({ n }) });
+  const res = await fetch(`${server.url}/v1/do/test/Echo`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ n }),
+  });
   await res.arrayBuffer();
 }
 if (mode === 'exit') process.exit(0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RequestLogEntry } from '../src/app.js';
+import { escapeJsonLine } from '../src/request-log.js';
 import { formatLogEntry } from '../src/serve.js';
 
 const entries: RequestLogEntry[] = [
@@ -16,12 +17,13 @@ const entries: RequestLogEntry[] = [
   },
 ];
 
-test('a JSON log line is exactly what JSON.stringify writes for the time and the entry', () => {
+test('a JSON log line is what JSON.stringify writes for the time and the entry, invisible characters escaped', () => {
   for (const entry of entries) {
     const line = formatLogEntry(entry, 'json');
     const parsed = JSON.parse(line);
     assert.match(parsed.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    assert.equal(line, JSON.stringify({ time: parsed.time, ...entry }));
+    assert.equal(line, escapeJsonLine(JSON.stringify({ time: parsed.time, ...entry })));
+    assert.deepEqual(parsed, { time: parsed.time, ...entry }, 'the same value');
   }
 });
 
@@ -29,6 +31,6 @@ test('a text log line is method, path, status, duration and the error code when 
   assert.equal(formatLogEntry(entries[0] as RequestLogEntry, 'text'), 'GET /v1/commands 200 0.4ms');
   assert.equal(
     formatLogEntry(entries[2] as RequestLogEntry, 'text'),
-    'POST /v1/do/x/"quoted"\\é\u2028 404 0ms command_not_found',
+    'POST /v1/do/x/"quoted"\\\\é\\u2028 404 0ms command_not_found',
   );
 });

@@ -1,10 +1,12 @@
 import { defineCommand } from '@connector-proxy/core';
 import { runRequestV2 } from '../families.js';
 import { attempts, basicAuthPassword, basicAuthUsername, headers, jsonData, query, url } from '../params.js';
+import { services } from '../services.js';
 
 /** DELETE with the Python connector's V2 contract; a JSON body only when data is given. */
 export const DeleteRequestV2 = defineCommand({
   description: 'Send a DELETE request (JSON body when data is given); the response body comes back as JSON.',
+  services,
   params: {
     url,
     headers,

@@ -1,10 +1,12 @@
 import { defineCommand } from '@connector-proxy/core';
 import { runRequestV2 } from '../families.js';
 import { attempts, basicAuthPassword, basicAuthUsername, headers, query, url } from '../params.js';
+import { services } from '../services.js';
 
 /** GET with the Python connector's V2 contract; retries 5xx, 429 and network failures. */
 export const GetRequestV2 = defineCommand({
   description: 'Send a GET request; the response body comes back as JSON. Retries up to `attempts` times.',
+  services,
   params: {
     url,
     headers,

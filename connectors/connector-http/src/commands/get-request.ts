@@ -1,10 +1,12 @@
 import { defineCommand } from '@connector-proxy/core';
 import { runRequest } from '../families.js';
 import { basicAuthPassword, basicAuthUsername, headers, includeResponseHeaders, query, url } from '../params.js';
+import { services } from '../services.js';
 
 /** GET with the modern contract of PROTOCOL.md (one attempt, optional response headers). */
 export const GetRequest = defineCommand({
   description: 'Send a GET request; the response body comes back as JSON, the headers on request.',
+  services,
   params: {
     url,
     headers,

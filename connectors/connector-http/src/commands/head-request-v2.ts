@@ -1,10 +1,12 @@
 import { defineCommand } from '@connector-proxy/core';
 import { runRequestV2 } from '../families.js';
 import { attempts, basicAuthPassword, basicAuthUsername, headers, query, url } from '../params.js';
+import { services } from '../services.js';
 
 /** HEAD with the Python connector's V2 contract; retries 5xx, 429 and network failures. */
 export const HeadRequestV2 = defineCommand({
   description: 'Send a HEAD request; the status comes back, the body is always empty. Retries up to `attempts` times.',
+  services,
   params: {
     url,
     headers,

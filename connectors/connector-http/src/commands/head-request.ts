@@ -1,10 +1,12 @@
 import { defineCommand } from '@connector-proxy/core';
 import { runRequest } from '../families.js';
 import { basicAuthPassword, basicAuthUsername, headers, includeResponseHeaders, query, url } from '../params.js';
+import { services } from '../services.js';
 
 /** HEAD with the modern contract of PROTOCOL.md (one attempt, optional response headers). */
 export const HeadRequest = defineCommand({
   description: 'Send a HEAD request; the status (and headers on request) come back, the body is always empty.',
+  services,
   params: {
     url,
     headers,

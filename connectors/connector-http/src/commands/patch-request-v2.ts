@@ -1,10 +1,12 @@
 import { defineCommand } from '@connector-proxy/core';
 import { runRequestV2 } from '../families.js';
 import { attempts, basicAuthPassword, basicAuthUsername, headers, jsonData, url } from '../params.js';
+import { services } from '../services.js';
 
 /** PATCH with the Python connector's V2 contract: data as JSON, `{}` when empty. */
 export const PatchRequestV2 = defineCommand({
   description: 'Send a PATCH request with data as a JSON body ({} when empty); the response body comes back as JSON.',
+  services,
   params: {
     url,
     headers,

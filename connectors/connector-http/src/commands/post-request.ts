@@ -9,11 +9,13 @@ import {
   includeResponseHeaders,
   url,
 } from '../params.js';
+import { services } from '../services.js';
 
 /** POST with the modern contract of PROTOCOL.md: data sent as body_format says, one attempt. */
 export const PostRequest = defineCommand({
   description:
     'Send a POST request with data as JSON, form, raw text or nothing; the response body comes back as JSON.',
+  services,
   params: {
     url,
     headers,

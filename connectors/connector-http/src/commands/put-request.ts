@@ -9,10 +9,12 @@ import {
   includeResponseHeaders,
   url,
 } from '../params.js';
+import { services } from '../services.js';
 
 /** PUT with the modern contract of PROTOCOL.md: data sent as body_format says, one attempt. */
 export const PutRequest = defineCommand({
   description: 'Send a PUT request with data as JSON, form, raw text or nothing; the response body comes back as JSON.',
+  services,
   params: {
     url,
     headers,

@@ -1,5 +1,5 @@
 import type { Registry } from '@connector-proxy/core';
-import { startServer } from '@connector-proxy/server';
+import { startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
@@ -16,6 +16,20 @@ Options:
   --port PORT   port to listen on (default CONNECTOR_PROXY_PORT or 7004; 0 picks a free one)
   -h, --help    show this help
 `;
+
+/** Closes a swapped-out registry's services after a short delay, reporting a failure on stderr. */
+async function closeWhenIdle(registry: Registry | undefined, io: Io): Promise<void> {
+  if (!registry) return;
+  await new Promise((resolve) => setTimeout(resolve, RELOAD_CLOSE_DELAY_MS));
+  try {
+    await registry.close();
+  } catch (error) {
+    io.stderr(`connector-proxy: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+/** How long a swapped-out registry lives on for requests that started before the reload. */
+export const RELOAD_CLOSE_DELAY_MS = 1_000;
 
 /** `connector-proxy dev`: serve, watch the loaded files, swap in a new registry after each good reload. */
 export async function devVerb(args: string[], io: Io): Promise<number> {
@@ -62,7 +76,11 @@ export async function devVerb(args: string[], io: Io): Promise<number> {
         io.stdout(`connector-proxy: ${file} changed, reloading\n`);
         try {
           const next = await load();
+          const previous = current;
           current = next.registry;
+          // Requests already running keep the previous registry's commands; its services go once they
+          // are done (closing at once would cut a pool under a query in flight).
+          void closeWhenIdle(previous, io);
           io.stdout(`connector-proxy: reloaded, ${describeLoaded(next)}\n`);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,12 @@
-import { type Invocation, invoke } from '@connector-proxy/core';
+import {
+  errorCodeOf,
+  type Invocation,
+  invoke,
+  parseJson,
+  RequestKey,
+  stringifyJson,
+  toWireResponse,
+} from '@connector-proxy/core';
 import { readConfig } from '@connector-proxy/server';
 import { parseVerbArgs, UsageError } from '../args.js';
 import { loadForIo } from '../connectors.js';
@@ -56,23 +64,28 @@ export async function runVerb(args: string[], io: Io): Promise<number> {
 
   const config = readConfig(io.env);
   const { registry } = await loadForIo(io, config, { development: true });
-  const command = registry.find(connector, name);
-  if (!command) {
+  const target = registry.target(connector, name);
+  if (!target) {
     const known = registry.entries().map((e) => e.id);
     const hint = known.length > 0 && known.length <= 12 ? `; known: ${known.join(', ')}` : '; see connector-proxy list';
     io.stderr(`connector-proxy run: there is no command ${JSON.stringify(id)}${hint}\n`);
     return 1;
   }
+  const { command } = target;
   const params = await readParams(command, { file: values.file, json: jsonParams, pairs: values.param }, io.cwd);
   const stop = new AbortController();
   void io.stopped.then(() => stop.abort(new Error('interrupted')));
-  const invocation = await invoke(
-    command,
-    { ...params, spiff__task_data: taskData },
-    { timeoutMs: config.commandTimeoutMs, config: config.connectorConfig[connector] ?? {}, signal: stop.signal },
-  );
-  io.stdout(values.json || jsonParams !== undefined ? rawOutput(invocation) : summarize(id, invocation));
-  return invocation.kind === 'v2' && invocation.envelope.error !== null ? 1 : 0;
+  try {
+    const invocation = await invoke(
+      target,
+      { ...params, [RequestKey.taskData]: taskData },
+      { timeoutMs: config.commandTimeoutMs, signal: stop.signal },
+    );
+    io.stdout(values.json || jsonParams !== undefined ? rawOutput(invocation) : summarize(id, invocation));
+    return errorCodeOf(invocation) === undefined ? 0 : 1;
+  } finally {
+    await registry.close();
+  }
 }
 
 /**
@@ -105,8 +118,9 @@ function takeJsonObject(args: string[]): { jsonParams: string | undefined; rest:
 
 /** What the proxy would send: the version-2 envelope, or a legacy command's body. */
 function rawOutput(invocation: Invocation): string {
-  if (invocation.kind === 'v1') return `${invocation.answer.body}\n`;
-  return `${JSON.stringify(invocation.envelope, null, 2)}\n`;
+  const { body } = toWireResponse(invocation);
+  if (invocation.kind === 'v1' || body === null) return `${body ?? ''}\n`;
+  return `${pretty(body)}\n`;
 }
 
 /** The readable summary: outcome, error, body and logs. */
@@ -127,8 +141,8 @@ export function summarize(id: string, invocation: Invocation): string {
     lines.push(`ok ${id}${status}`);
   }
   if ('body' in response) {
-    const text = typeof response.body === 'string' ? pretty(response.body) : JSON.stringify(response.body, null, 2);
-    lines.push(`body (${response.mimetype ?? 'application/json'}):`, indent(text ?? 'undefined'));
+    const text = typeof response.body === 'string' ? pretty(response.body) : prettyValue(response.body);
+    lines.push(`body (${response.mimetype ?? 'application/json'}):`, indent(text));
   }
   if (response.headers && Object.keys(response.headers).length > 0) {
     lines.push('headers:', ...Object.entries(response.headers).map(([k, v]) => `  ${k}: ${v}`));
@@ -142,12 +156,18 @@ function appendLogs(lines: string[], logs: readonly string[]): void {
   lines.push(`logs (${logs.length}):`, ...logs.map((line) => `  ${line}`));
 }
 
-/** JSON text re-indented; other text as it is. */
+/** JSON text re-indented, numbers exact; other text as it is. */
 function pretty(text: string): string {
+  const parsed = parseJson(text);
+  return parsed.ok ? prettyValue(parsed.value) : text;
+}
+
+/** A value as indented JSON; one JSON cannot carry is described instead (the summary must not fail). */
+function prettyValue(value: unknown): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
+    return stringifyJson(value, { indent: 2 });
+  } catch (error) {
+    return `(not JSON: ${error instanceof Error ? error.message : String(error)})`;
   }
 }
 

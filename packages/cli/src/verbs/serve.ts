@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
-import { type Config, runCluster, startServer } from '@connector-proxy/server';
+import type { Config } from '@connector-proxy/server';
+import { runCluster, startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
@@ -19,8 +20,11 @@ current folder when it is a connector package.
 
 Environment: CONNECTOR_PROXY_API_KEY, CONNECTOR_PROXY_CORS_ORIGINS, CONNECTOR_PROXY_CONNECTORS,
 CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_PROXY_LOG_FORMAT
-(text, json, off), CONNECTOR_PROXY_SHUTDOWN_GRACE_MS, CONNECTOR_PROXY_WORKERS (a number or auto:
-that many processes on one port); see the README.
+(text, json, off), CONNECTOR_PROXY_SHUTDOWN_GRACE_MS; long-running commands:
+CONNECTOR_PROXY_CALLBACK_ORIGINS, CONNECTOR_PROXY_CALLBACK_API_KEY (or _BEARER_TOKEN),
+CONNECTOR_PROXY_CALLBACK_TTL_MS, CONNECTOR_PROXY_ASYNC_AFTER_MS, CONNECTOR_PROXY_JOBS,
+CONNECTOR_PROXY_DATA_DIR; CONNECTOR_PROXY_WORKERS (a number or auto: that many processes on
+one port); see the README.
 `;
 
 /** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */

@@ -1,0 +1,35 @@
+import { DEFAULT_TIMEOUT_MS, isPlainObject } from '@connector-proxy/core';
+import type { Context } from 'hono';
+
+/**
+ * What an adapter may add to a request's Hono env, beside its own bindings, to tell the app about
+ * the runtime the request runs in. The Node server adds nothing; the Lambda handler adds both.
+ */
+export interface AdapterBindings {
+  /** Milliseconds the runtime still gives this request (a Lambda invocation's remaining time, less a margin). */
+  timeLeftMs?: () => number;
+  /** The body of a GET request, which a fetch `Request` cannot carry but an event can. */
+  getBody?: string;
+}
+
+function bindingsOf(c: Context): AdapterBindings {
+  const env: unknown = c.env;
+  if (!isPlainObject(env)) return {};
+  const { timeLeftMs, getBody } = env;
+  return {
+    ...(typeof timeLeftMs === 'function' ? { timeLeftMs: () => Number(timeLeftMs()) } : {}),
+    ...(typeof getBody === 'string' ? { getBody } : {}),
+  };
+}
+
+/** One request's command deadline: the configured one, capped by the time the adapter says is left (at least 1 ms). */
+export function commandTimeoutFor(c: Context, configuredMs: number = DEFAULT_TIMEOUT_MS): number {
+  const left = bindingsOf(c).timeLeftMs?.();
+  if (left === undefined || !Number.isFinite(left)) return configuredMs;
+  return Math.max(1, Math.min(configuredMs, Math.floor(left)));
+}
+
+/** The GET body an adapter handed over in the env, if it did. */
+export function getBodyOf(c: Context): string | undefined {
+  return bindingsOf(c).getBody;
+}
