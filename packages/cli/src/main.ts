@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { conformanceVerb } from './verbs/conformance.js';
 import { devVerb } from './verbs/dev.js';
 import { jobsVerb } from './verbs/jobs.js';
 import { listVerb } from './verbs/list.js';
@@ -21,6 +22,7 @@ Verbs:
   new     create a connector package, e.g. new smtp
   openapi print the OpenAPI 3.1 document of the commands
   jobs    list a running proxy's long-running jobs; deliver undeliverable ones again
+  conformance  check any running proxy against the protocol, e.g. conformance http://127.0.0.1:7004
   help    show this help
 
 Options:
@@ -40,6 +42,7 @@ const VERBS: Record<string, Verb> = {
   new: newVerb,
   openapi: openapiVerb,
   jobs: jobsVerb,
+  conformance: conformanceVerb,
 };
 
 /**

@@ -36,7 +36,7 @@ test('jobs lists a running proxy\'s jobs, and "jobs redeliver --all" delivers th
     ]);
     const res = await fetch(`${server.url}/v1/do/reports/Report`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Spiff-Connector-Proxy-Api-Key': 'proxy-key' },
+      headers: { 'Spiff-Connector-Proxy-Api-Key': 'proxy-key', 'Content-Type': 'application/json' },
       body: JSON.stringify({ n: 7, spiff__callback_url: url }),
     });
     assert.equal(res.status, 202);

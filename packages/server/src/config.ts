@@ -294,20 +294,23 @@ function corsOrigins(env: Env, hasApiKey: boolean): string[] {
   return [...new Set(entries.map(toCorsOrigin))];
 }
 
-/** http(s), then a host and an optional port, and nothing after: no path (not even `/`), query, fragment or user. */
+/** http(s), then a host and an optional port, and nothing after: no path, query, fragment or user. */
 const ORIGIN_FORM = /^https?:\/\/[^/?#\\@\s]+$/i;
 
 function toCorsOrigin(entry: string): string {
-  let origin: string | undefined;
-  try {
-    origin = toOrigin(entry);
-  } catch {
-    origin = undefined;
-  }
-  if (origin !== undefined && ORIGIN_FORM.test(entry)) return origin;
-  const near = URL.canParse(entry) ? new URL(entry) : undefined;
-  const hint = near && /^https?:$/.test(near.protocol) && near.host ? `, e.g. ${JSON.stringify(near.origin)}` : '';
+  const origin = ORIGIN_FORM.test(entry) ? originOf(entry) : undefined;
+  if (origin !== undefined) return origin;
+  const near = originOf(entry);
+  const hint = near === undefined || !/^https?:/.test(near) ? '' : `, e.g. ${JSON.stringify(near)}`;
   throw new ConfigError(
     `${CORS_VARIABLE}: ${JSON.stringify(entry)} is not an origin: write scheme://host[:port] with http or https and no path${hint}`,
   );
+}
+
+function originOf(text: string): string | undefined {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return undefined;
+  }
 }
