@@ -24,10 +24,11 @@ const server = createServer((req, res) => {
 });
 
 process.once('message', (message) => {
-  const { routes: list } =
-    /** @type {{ routes: { method: string, path: string, status: number, headers: [string, string][], body: string }[] }} */ (
+  const { routes: list, keepAliveTimeoutMs } =
+    /** @type {{ keepAliveTimeoutMs: number, routes: { method: string, path: string, status: number, headers: [string, string][], body: string }[] }} */ (
       message
     );
+  server.keepAliveTimeout = keepAliveTimeoutMs;
   for (const r of list) {
     routes.set(`${r.method} ${r.path}`, { status: r.status, headers: r.headers, body: Buffer.from(r.body, 'base64') });
   }

@@ -101,8 +101,12 @@ async function main() {
     if (answer.status !== 200) throw new Error(`${s.method} ${s.path} answered ${answer.status}: ${answer.body}`);
     answers.push({ s, answer });
   }
+  // The bare server keeps connections alive as long as the proxy does (its Keep-Alive header says so).
+  const keepAlive = answers[0]?.answer.headers.find(([name]) => name.toLowerCase() === 'keep-alive')?.[1];
+  const keepAliveSeconds = Number(/timeout=(\d+)/.exec(keepAlive ?? '')?.[1] ?? 5);
   const bare = await startChild('bare.js', {
     message: {
+      keepAliveTimeoutMs: keepAliveSeconds * 1000,
       routes: answers.map(({ s, answer }) => ({
         method: s.method,
         path: s.path,
