@@ -6,6 +6,8 @@ export interface Io {
   cwd: string;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running verbs wait on it. */
   stopped: Promise<void>;
+  /** True when stdout is a terminal: progress notes are shown only then, so piped output stays clean. */
+  isTTY?: boolean;
 }
 
 /** The real process's {@link Io}. */
@@ -19,6 +21,7 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    isTTY: process.stdout.isTTY === true,
     stopped: new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

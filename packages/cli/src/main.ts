@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { UnknownCommandError } from './lookup.js';
+import { describeVerb } from './verbs/describe.js';
 import { devVerb } from './verbs/dev.js';
 import { listVerb } from './verbs/list.js';
 import { newVerb } from './verbs/new.js';
@@ -13,13 +15,14 @@ export const HELP = `Usage: connector-proxy <verb> [options]
 A SpiffArena connector proxy: serves connector packages' commands over HTTP.
 
 Verbs:
-  serve   serve every discovered connector over HTTP
-  dev     serve, and reload a connector when its source changes
-  list    list the commands of the discovered connectors
-  run     run one command, e.g. run example/Example --param message=hi
-  new     create a connector package, e.g. new smtp
-  openapi print the OpenAPI 3.1 document of the commands
-  help    show this help
+  serve     serve every discovered connector over HTTP
+  dev       serve, and reload a connector when its source changes
+  list      list the commands of the discovered connectors
+  describe  show one command's parameters, result and error codes, e.g. describe example/Example
+  run       run one command, e.g. run example/Example --param message=hi
+  new       create a connector package, e.g. new smtp
+  openapi   print the OpenAPI 3.1 document of the commands
+  help      show this help
 
 Options:
   -h, --help      show this help
@@ -34,6 +37,7 @@ const VERBS: Record<string, Verb> = {
   serve: serveVerb,
   dev: devVerb,
   list: listVerb,
+  describe: describeVerb,
   run: runVerb,
   new: newVerb,
   openapi: openapiVerb,
@@ -63,6 +67,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await run(args, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UnknownCommandError) {
+      io.stderr(`connector-proxy ${verb}: ${message}\n`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       io.stderr(`connector-proxy ${verb}: ${message} (see connector-proxy ${verb} --help)\n`);
       return 2;

@@ -48,7 +48,7 @@ test('an unknown verb or top-level flag is one line naming the verbs, exit 2', a
   assert.equal(await main(['--frobnicate'], io), 2);
   const lines = io.err().trimEnd().split('\n');
   assert.equal(lines.length, 2);
-  assert.match(lines[0] ?? '', /unknown verb "deploy" \(verbs: serve, dev, list, run, new, openapi;/);
+  assert.match(lines[0] ?? '', /unknown verb "deploy" \(verbs: serve, dev, list, describe, run, new, openapi;/);
   assert.match(lines[1] ?? '', /unknown option --frobnicate/);
 });
 

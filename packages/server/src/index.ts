@@ -6,3 +6,4 @@ export { ConfigError, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HOST, DEFAULT_PORT, read
 export type { EgressGuard } from './egress/hook.js';
 export type { EgressDecision, EgressOptions, EgressPolicy, EgressPreset } from './egress/policy.js';
 export { createEgressPolicy, METADATA_ADDRESSES, PRESET_RANGES } from './egress/policy.js';
+export { plainText } from './home.js';
