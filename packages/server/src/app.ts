@@ -25,6 +25,7 @@ import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
 import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
 import { createMetrics } from './metrics.js';
+import { PLAYGROUND_PATHS, servePlayground } from './playground/routes.js';
 
 /** One line of the request log; never holds headers, bodies or parameter values. */
 export interface RequestLogEntry {
@@ -136,6 +137,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   }
 
   app.get('/', (c) => c.html(prepare(current()).home));
+  servePlayground(app);
   app.get('/liveness', (c) => c.json(LIVENESS_BODY));
   app.get('/v1/liveness', (c) => c.json(LIVENESS_BODY));
   app.get('/v1/commands', (c) => {
@@ -197,6 +199,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     ['/v1/auths', 'GET, HEAD'],
     ['/v1/openapi.json', 'GET, HEAD'],
     ['/v1/do/:connector/:command', 'GET, POST'],
+    ...PLAYGROUND_PATHS.map((path): [string, string] => [path, 'GET, HEAD']),
   ];
   for (const [path, allow] of allowed) {
     app.all(path, (c) => {

@@ -19,6 +19,7 @@ export function renderHome(registry: Registry, options: { listCommands: boolean 
 <p>This is the SpiffWorkflow Connector. Point SpiffWorkflow-backend configuration to this url
 (<code>SPIFFWORKFLOW_BACKEND_CONNECTOR_PROXY_URL</code>).
 Please see <a href="/v1/commands">/v1/commands</a> for a list of commands this connector proxy will allow.</p>
+<p>Try the commands in your browser: <a href="/playground">the playground</a>.</p>
 <h2>${plural(registry.entries().length, 'command')}</h2>
 <ul>
 ${rows}
