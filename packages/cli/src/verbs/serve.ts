@@ -1,5 +1,6 @@
 import { startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
+import { environmentHelp } from '../env-help.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
 
@@ -15,17 +16,13 @@ Options:
 Connectors: ./connectors/*, the connector-* and @scope/connector-* dependencies in
 ./package.json, CONNECTOR_PROXY_CONNECTORS (package names or paths, comma-separated), and the
 current folder when it is a connector package.
-
-Environment: CONNECTOR_PROXY_API_KEY, CONNECTOR_PROXY_CORS_ORIGINS, CONNECTOR_PROXY_CONNECTORS,
-CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_PROXY_LOG_FORMAT
-(text, json, off), CONNECTOR_PROXY_SHUTDOWN_GRACE_MS; see the README.
 `;
 
 /** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */
 export async function serveVerb(args: string[], io: Io): Promise<number> {
   const { help, config } = readListenArgs(args, io);
   if (help || !config) {
-    io.stdout(SERVE_HELP);
+    io.stdout(`${SERVE_HELP}${await environmentHelp(io)}\n`);
     return 0;
   }
   const loaded = await loadForIo(io, config);
