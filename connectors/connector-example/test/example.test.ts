@@ -19,3 +19,24 @@ test('Example without a message is refused with InvalidParameters', async () => 
   assert.equal(run.error?.error_code, 'InvalidParameters');
   assert.match(run.error?.message ?? '', /message is required/);
 });
+
+const Wait = example.commands.get('Wait');
+
+test('Wait is declared long-running and idempotent, waits, and answers how long it waited', async () => {
+  assert.ok(Wait);
+  assert.ok(Wait.longRunning);
+  assert.equal(Wait.idempotent, true);
+  const started = Date.now();
+  const run = await runCommand(Wait, { seconds: 1 });
+  assert.ok(Date.now() - started >= 990);
+  assert.equal(run.error, null);
+  assert.deepEqual(run.body, { waited: 1 });
+});
+
+test('Wait refuses a negative or too long wait with InvalidParameters', async () => {
+  assert.ok(Wait);
+  for (const seconds of [-1, 86_401]) {
+    const run = await runCommand(Wait, { seconds });
+    assert.equal(run.error?.error_code, 'InvalidParameters');
+  }
+});

@@ -42,7 +42,11 @@ test('a connector error that escapes its command is logged and the proxy keeps s
       });
     });
     for (const name of ['Floating', 'Timer']) {
-      const res = await fetch(`${url}/v1/do/careless/${name}`, { method: 'POST', body: '{}' });
+      const res = await fetch(`${url}/v1/do/careless/${name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(res.status, 200);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

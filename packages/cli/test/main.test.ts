@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { main } from '../src/main.js';
 import { createFakeIo } from './fake-io.js';
 
-const VERBS = ['serve', 'dev', 'list', 'run', 'new'];
+const VERBS = ['serve', 'dev', 'list', 'run', 'new', 'conformance'];
 
 test('--help at the top level lists every verb and exits 0', async () => {
   const io = createFakeIo({ cwd: process.cwd() });
@@ -48,7 +48,10 @@ test('an unknown verb or top-level flag is one line naming the verbs, exit 2', a
   assert.equal(await main(['--frobnicate'], io), 2);
   const lines = io.err().trimEnd().split('\n');
   assert.equal(lines.length, 2);
-  assert.match(lines[0] ?? '', /unknown verb "deploy" \(verbs: serve, dev, list, describe, run, new, openapi;/);
+  assert.match(
+    lines[0] ?? '',
+    /unknown verb "deploy" \(verbs: serve, dev, list, describe, run, new, openapi, jobs, conformance;/,
+  );
   assert.match(lines[1] ?? '', /unknown option --frobnicate/);
 });
 

@@ -14,6 +14,7 @@ import {
   toWireError,
   toWireResponse,
 } from '@connector-proxy/core';
+import type { JobRunner } from '@connector-proxy/jobs';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -21,21 +22,16 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
 import { commandTimeoutFor } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
+import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
 import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
+import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
 import { PLAYGROUND_PATHS, servePlayground } from './playground/routes.js';
+import type { RequestLogEntry } from './request-log.js';
 
-/** One line of the request log; never holds headers, bodies or parameter values. */
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  status: number;
-  ms: number;
-  command?: string;
-  errorCode?: string;
-}
+export type { RequestLogEntry } from './request-log.js';
 
 /** Options of {@link createApp}; see `Config` for what each means. */
 export interface AppOptions {
@@ -51,6 +47,8 @@ export interface AppOptions {
   metrics?: boolean;
   /** Runs commands under the egress policy (see `createEgressGuard`); without it, connections are not checked. */
   egress?: EgressGuard;
+  /** Runs long-running commands in the background and delivers their results (jobs-routes.ts). */
+  jobs?: JobRunner;
 }
 
 /** The outer HTTP status for an invocation's outcome (decided in core). */
@@ -103,7 +101,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       const entry: RequestLogEntry = {
         method: c.req.method,
         path: c.req.path,
-        status: c.res.status,
+        status: clientStatus(c) ?? c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
       };
       const command = c.get('command');
@@ -118,7 +116,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     app.use(
       '/v1/*',
       cors({
-        origin: [...options.corsOrigins],
+        origin: options.corsOrigins.includes('*') ? '*' : [...options.corsOrigins],
         allowHeaders: ['Content-Type', API_KEY_HEADER],
         allowMethods: ['GET', 'POST', 'OPTIONS'],
       }),
@@ -133,8 +131,11 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     app.use('/metrics', guard);
   }
   if (metrics) {
-    app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+    app.get('/metrics', (c) =>
+      c.body(metrics.render() + (options.jobs?.metrics() ?? ''), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
+    );
   }
+  mountJobRoutes(app, options.jobs, options.apiKey === undefined ? undefined : requireApiKey(options.apiKey));
 
   app.get('/', (c) => c.html(prepare(current()).home));
   servePlayground(app);
@@ -172,19 +173,33 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
           ),
         );
       }
-      const text = await readBodyText(c, limit);
+      let text: string | undefined;
+      try {
+        text = await readBodyText(c, limit);
+      } catch (error) {
+        return unreadable(c, error);
+      }
       if (text === undefined) {
         c.header('Connection', 'close');
         return answer(c, tooLarge);
       }
+      const mediaType = c.req.header('content-type');
+      if (text !== '' && !isJsonMediaType(mediaType)) {
+        const given = mediaType === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(mediaType)}`;
+        const problem = `the request body must be sent as Content-Type: application/json, got ${given}`;
+        return answer(c, rejected('unsupported_media_type', ErrorCode.InvalidRequest, problem));
+      }
       const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
       if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
+      const invokeOptions = {
+        timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+      // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
+      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions, options.egress);
+      if (handled) return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
       const run = (denial?: () => string | undefined) =>
-        invoke(target, body.value, {
-          timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(denial ? { denial } : {}),
-        });
+        invoke(target, body.value, { ...invokeOptions, ...(denial ? { denial } : {}) });
       const invocation = await (options.egress ? options.egress.run(run) : run());
       return answer(c, invocation);
     },
@@ -233,11 +248,49 @@ declare module 'hono' {
  */
 function limitBody(limit: number, onError: (c: Context) => Response): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize: limit, onError });
-  return (c, next) => {
+  return async (c, next) => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
-    return Number(length) > limit ? Promise.resolve(onError(c)) : next();
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(length) > limit ? onError(c) : next();
+    }
+    // bodyLimit reads a chunked body before the handler runs: a failure while reading is the client's.
+    let reading = true;
+    try {
+      return await streamed(c, () => {
+        reading = false;
+        return next();
+      });
+    } catch (error) {
+      if (!reading) throw error;
+      return unreadable(c, error);
+    }
   };
+}
+
+/**
+ * Answers a request whose body could not be read. Over Node the connection is gone by then (a
+ * malformed chunked body, a client that hung up or sent too slowly), so nobody reads this answer:
+ * it exists for the log and metrics, which take the status the client really got. Where the
+ * connection is still there, the client is told in the envelope.
+ */
+function unreadable(c: Context, error: unknown): Response {
+  const status = clientStatus(c);
+  if (status === CLIENT_CLOSED_REQUEST || status === 408) return c.body(null, status as StatusCode);
+  const reason = error instanceof Error ? error.message : String(error);
+  return answer(
+    c,
+    rejected('invalid_request', ErrorCode.InvalidRequest, `the request body could not be read: ${reason}`),
+  );
+}
+
+/**
+ * JSON media types as Flask's `is_json` reads them: `application/json` and `application/*+json`,
+ * parameters (`; charset=utf-8`) and case aside.
+ */
+function isJsonMediaType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const type = (header.split(';', 1)[0] ?? '').trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
 /** Sends an invocation as core's wire function renders it, noting its error code for the log. */

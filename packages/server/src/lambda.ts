@@ -10,8 +10,7 @@ import {
 import { createApp } from './app.js';
 import type { AdapterBindings } from './bindings.js';
 import { readConfig } from './config.js';
-import { createEgressGuard } from './egress/hook.js';
-import { createEgressPolicy } from './egress/policy.js';
+import { createEgressFor, type EgressGuard } from './egress/hook.js';
 import { BUILT_CONDITIONS, loadConnectors } from './load.js';
 import { formatLogEntry } from './serve.js';
 
@@ -68,9 +67,7 @@ async function start(options: LambdaHandlerOptions) {
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
     metrics: config.metrics,
-    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
-      ? {}
-      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
+    ...withEgress(createEgressFor(config)),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const marginMs = options.marginMs ?? LAMBDA_MARGIN_MS;
@@ -130,4 +127,8 @@ function withoutStage(rawPath: string, context: ApiGatewayRequestContextV2): str
   const prefix = `/${stage}`;
   if (rawPath === prefix) return '/';
   return rawPath.startsWith(`${prefix}/`) ? rawPath.slice(prefix.length) : rawPath;
+}
+
+function withEgress(egress: EgressGuard | undefined): { egress?: EgressGuard } {
+  return egress ? { egress } : {};
 }

@@ -1,4 +1,4 @@
-import type { RequestLogEntry } from './app.js';
+import type { RequestLogEntry } from './request-log.js';
 
 /** Upper bounds (seconds) of the command duration histogram; commands range from 1 ms to the deadline. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40];
@@ -28,7 +28,7 @@ export function createMetrics(): Metrics {
     record(entry) {
       const route = routeOf(entry);
       bump(requests, `route="${route}",status="${entry.status}"`);
-      if (route !== '/v1/do' || entry.command === undefined || entry.status === 404) return;
+      if (route !== '/v1/do' || entry.command === undefined || UNANSWERED.has(entry.status)) return;
       const command = escapeLabel(entry.command);
       bump(runs, `command="${command}",error_code="${escapeLabel(entry.errorCode ?? '')}"`);
       const histogram = durations.get(command) ?? { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
@@ -65,6 +65,12 @@ export function createMetrics(): Metrics {
     },
   };
 }
+
+/**
+ * Statuses of `/v1/do` requests that are not command runs: no such command (404), a request that
+ * did not arrive in time (408), a client that left before the answer (499). They count only as requests.
+ */
+const UNANSWERED = new Set([404, 408, 499]);
 
 const KNOWN_ROUTES = new Set(['/', '/liveness', '/v1/liveness', '/v1/commands', '/v1/auths', '/metrics']);
 

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
-import { createApp, type RequestLogEntry } from './app.js';
+import { createApp } from './app.js';
+import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
-import { createEgressGuard } from './egress/hook.js';
-import { createEgressPolicy } from './egress/policy.js';
+import { createEgressFor } from './egress/hook.js';
+import { startJobs } from './jobs-start.js';
+import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -29,6 +31,12 @@ export async function startServer(
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const shutdown = new AbortController();
   const format = config.logFormat;
+  const currentRegistry = typeof registry === 'function' ? registry : () => registry;
+  const egress = createEgressFor(config);
+  // Before listening: jobs a crash left behind are picked up, and a bad job store stops startup.
+  const jobs = config.jobs
+    ? await startJobs(config.jobs, currentRegistry, (line) => write(`connector-proxy: ${line}`), egress)
+    : undefined;
   const app = createApp(registry, {
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
@@ -36,15 +44,32 @@ export async function startServer(
     commandTimeoutMs: config.commandTimeoutMs,
     signal: shutdown.signal,
     metrics: config.metrics,
-    ...(config.egress.preset === 'open' && config.egress.deny.length === 0
-      ? {}
-      : { egress: createEgressGuard(createEgressPolicy(config.egress)) }),
+    ...(egress ? { egress } : {}),
+    ...(jobs ? { jobs } : {}),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          // How often Node looks for requests past their timeouts (its default is every 30 s).
+          connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+        },
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await jobs?.close();
+    throw error;
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
@@ -53,6 +78,10 @@ export async function startServer(
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        // Jobs stop taking work now; those running get the grace period, then wait for recovery.
+        const jobsClosed = jobs?.close(config.shutdownGraceMs).catch((error: unknown) => {
+          write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+        });
         const force = setTimeout(() => {
           // Past the grace period: abort commands still running (ProxyShuttingDown), then drop their connections.
           shutdown.abort(new Error('the proxy is shutting down'));
@@ -60,12 +89,13 @@ export async function startServer(
         }, config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
-          // Every request is over: the connectors' pools and clients can go.
-          const current = typeof registry === 'function' ? registry() : registry;
-          current.close().then(resolve, (error: unknown) => {
-            write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
-            resolve();
-          });
+          // Every request and job is over: the connectors' pools and clients can go.
+          Promise.resolve(jobsClosed)
+            .then(() => currentRegistry().close())
+            .then(resolve, (error: unknown) => {
+              write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+              resolve();
+            });
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
@@ -76,7 +106,7 @@ export async function startServer(
 
 /** Formats one request log entry as a JSON line or a short human line. */
 export function formatLogEntry(entry: RequestLogEntry, format: 'json' | 'text'): string {
-  if (format === 'json') return JSON.stringify({ time: new Date().toISOString(), ...entry });
-  const suffix = entry.errorCode ? ` ${entry.errorCode}` : '';
-  return `${entry.method} ${entry.path} ${entry.status} ${entry.ms}ms${suffix}`;
+  if (format === 'json') return escapeJsonLine(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+  const suffix = entry.errorCode ? ` ${escapeLogField(entry.errorCode)}` : '';
+  return `${escapeLogField(entry.method)} ${escapeLogField(entry.path)} ${entry.status} ${entry.ms}ms${suffix}`;
 }

@@ -6,19 +6,36 @@ import { readConfig, SERVER_ENV } from '../src/config.js';
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
 test('every variable the proxy declares is in the README configuration table', () => {
-  for (const name of Object.keys(SERVER_ENV)) assert.match(README, new RegExp(`\\| \`${name}\` +\\|`), name);
+  const table = README.split('\n').filter((line) => line.startsWith('| `CONNECTOR_'));
+  for (const name of Object.keys(SERVER_ENV)) {
+    assert.ok(
+      table.some((line) => (line.split('|')[1] ?? '').includes(`\`${name}\``)),
+      `${name} has a row`,
+    );
+  }
 });
 
 test('every declared variable is read: a value for it changes the configuration or is refused by name', () => {
-  const plain = readConfig({});
+  // Some are read only once callbacks are on, or with Redis jobs.
+  const callbacks = {
+    CONNECTOR_PROXY_CALLBACK_ORIGINS: 'https://arena.example.com',
+    CONNECTOR_PROXY_CALLBACK_API_KEY: 'k',
+  };
+  const bases: Record<string, string>[] = [
+    {},
+    callbacks,
+    { ...callbacks, CONNECTOR_PROXY_JOBS: 'redis://127.0.0.1:6379' },
+  ];
   for (const name of Object.keys(SERVER_ENV)) {
-    let changed: boolean;
-    try {
-      changed = JSON.stringify(readConfig({ [name]: '9' })) !== JSON.stringify(plain);
-    } catch (error) {
-      changed = error instanceof Error && error.message.startsWith(name);
-    }
-    assert.ok(changed, `${name} is read by readConfig`);
+    const read = bases.some((base) => {
+      const plain = JSON.stringify(readConfig(base));
+      try {
+        return JSON.stringify(readConfig({ ...base, [name]: '9' })) !== plain;
+      } catch (error) {
+        return error instanceof Error && error.message.includes(name);
+      }
+    });
+    assert.ok(read, `${name} is read by readConfig`);
   }
 });
 

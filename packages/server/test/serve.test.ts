@@ -160,6 +160,7 @@ test('the request log is written as JSON lines when asked, without bodies', asyn
   try {
     await fetch(`${server.url}/v1/do/test/Whoami`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ message: 'private words' }),
     });
   } finally {

@@ -1,1 +1,2 @@
 export { Example } from './example.js';
+export { Wait } from './wait.js';

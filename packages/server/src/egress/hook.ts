@@ -8,7 +8,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { promises as dns, type LookupAddress } from 'node:dns';
 import net from 'node:net';
-import type { EgressPolicy } from './policy.js';
+import type { Config } from '../config.js';
+import { createEgressPolicy, type EgressPolicy } from './policy.js';
 
 /** Resolves a host name to every address, as `dns.lookup(name, { all: true })` does. */
 export type Resolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
@@ -54,6 +55,13 @@ export function createEgressGuard(policy: EgressPolicy, options: EgressGuardOpti
       return scopes.run(scope, () => fn(() => scope.denied));
     },
   };
+}
+
+/** The guard a configuration asks for; none for `open` without a deny list (nothing to check). */
+export function createEgressFor(config: Pick<Config, 'egress'>): EgressGuard | undefined {
+  const { egress } = config;
+  if (egress.preset === 'open' && egress.deny.length === 0) return undefined;
+  return createEgressGuard(createEgressPolicy(egress));
 }
 
 /** The error a refused connection fails with: names the host and the rule, and only the refused address. */

@@ -1,0 +1,17 @@
+export type { BackendView, ErrorSource } from './backend.js';
+export { BAD_STATUS, checkForErrors, describeView, INVALID_JSON, readAnswer } from './backend.js';
+export { applyBaseline, parseBaseline } from './baseline.js';
+export type { CallbackDelivery, CallbackEndpoint, CallbackOptions, CallbackTask } from './callback.js';
+export { startCallbackEndpoint } from './callback.js';
+export type { CallbackRead } from './callback-read.js';
+export { readCallback } from './callback-read.js';
+export type { CaseExpectation, ConformanceCase, ExpectedOutcome } from './cases.js';
+export { parseCases } from './cases.js';
+export type { LongRunningOptions } from './checks/long-running.js';
+export type { Answer, NoAnswer, Reply } from './http.js';
+export { API_KEY_HEADER } from './http.js';
+export { loadsLikePython } from './python-json.js';
+export { formatReport, formatResult, formatSummary } from './report.js';
+export type { CheckResult, CheckStatus, ConformanceResults, Summary } from './result.js';
+export type { ConformanceOptions } from './run.js';
+export { runConformance } from './run.js';
