@@ -5,6 +5,8 @@ import type { Config } from '@connector-proxy/server';
 import {
   CONNECTOR_PACKAGE,
   DEVELOPMENT_CONDITIONS,
+  type ImportedConnector,
+  importConnectors,
   type LoadedConnectors,
   loadConnectors,
 } from '@connector-proxy/server/node';
@@ -35,6 +37,12 @@ export function loadForIo(io: Io, config: Config, options: LoadForIoOptions = {}
     ...(options.onImport ? { onImport: options.onImport } : {}),
     env: config.connectorEnv,
   });
+}
+
+/** The connectors {@link loadForIo} would load, imported but neither checked nor started (for help). */
+export function importForIo(io: Io, config: Config): Promise<ImportedConnector[]> {
+  const extra = isConnectorPackage(io.cwd) ? [...config.connectors, '.'] : config.connectors;
+  return importConnectors({ root: io.cwd, extra, conditions: DEVELOPMENT_CONDITIONS });
 }
 
 /** True when `dir` holds a package named like a connector that uses core (not, say, the proxy's own repo). */

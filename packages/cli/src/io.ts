@@ -8,6 +8,8 @@ export interface Io {
   stopped: Promise<void>;
   /** The file descriptor behind `stdout`, when there is one: `serve` writes its request log there, buffered. */
   stdoutFd?: number;
+  /** True when stdout is a terminal: progress notes are shown only then, so piped output stays clean. */
+  isTTY?: boolean;
 }
 
 /** The real process's {@link Io}. */
@@ -22,6 +24,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     stdoutFd: 1,
+    isTTY: process.stdout.isTTY === true,
     stopped: new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

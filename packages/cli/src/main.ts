@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { UnknownCommandError } from './lookup.js';
 import { conformanceVerb } from './verbs/conformance.js';
+import { describeVerb } from './verbs/describe.js';
 import { devVerb } from './verbs/dev.js';
 import { jobsVerb } from './verbs/jobs.js';
 import { listVerb } from './verbs/list.js';
@@ -15,15 +17,16 @@ export const HELP = `Usage: connector-proxy <verb> [options]
 A SpiffArena connector proxy: serves connector packages' commands over HTTP.
 
 Verbs:
-  serve   serve every discovered connector over HTTP
-  dev     serve, and reload a connector when its source changes
-  list    list the commands of the discovered connectors
-  run     run one command, e.g. run example/Example --param message=hi
-  new     create a connector package, e.g. new smtp
-  openapi print the OpenAPI 3.1 document of the commands
-  jobs    list a running proxy's long-running jobs; deliver undeliverable ones again
+  serve        serve every discovered connector over HTTP
+  dev          serve, and reload a connector when its source changes
+  list         list the commands of the discovered connectors
+  describe     show one command's parameters, result and error codes, e.g. describe example/Example
+  run          run one command, e.g. run example/Example --param message=hi
+  new          create a connector package, e.g. new smtp
+  openapi      print the OpenAPI 3.1 document of the commands
+  jobs         list a running proxy's long-running jobs; deliver undeliverable ones again
   conformance  check any running proxy against the protocol, e.g. conformance http://127.0.0.1:7004
-  help    show this help
+  help         show this help
 
 Options:
   -h, --help      show this help
@@ -38,6 +41,7 @@ const VERBS: Record<string, Verb> = {
   serve: serveVerb,
   dev: devVerb,
   list: listVerb,
+  describe: describeVerb,
   run: runVerb,
   new: newVerb,
   openapi: openapiVerb,
@@ -69,6 +73,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await run(args, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UnknownCommandError) {
+      io.stderr(`connector-proxy ${verb}: ${message}\n`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       io.stderr(`connector-proxy ${verb}: ${message} (see connector-proxy ${verb} --help)\n`);
       return 2;

@@ -10,7 +10,12 @@ export interface FakeIo extends Io {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-export function createFakeIo(options: { cwd: string; env?: Record<string, string | undefined> }): FakeIo {
+export function createFakeIo(options: {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** Pretend stdout is a terminal. */
+  isTTY?: boolean;
+}): FakeIo {
   let stdout = '';
   let stderr = '';
   let stop = () => {};
@@ -19,6 +24,7 @@ export function createFakeIo(options: { cwd: string; env?: Record<string, string
   });
   return {
     cwd: options.cwd,
+    isTTY: options.isTTY ?? false,
     // Request logs off unless a test asks for them, so output holds only what the verb says.
     env: { CONNECTOR_PROXY_LOG_FORMAT: 'off', ...options.env },
     stdout: (text) => {

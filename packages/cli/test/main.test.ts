@@ -50,7 +50,7 @@ test('an unknown verb or top-level flag is one line naming the verbs, exit 2', a
   assert.equal(lines.length, 2);
   assert.match(
     lines[0] ?? '',
-    /unknown verb "deploy" \(verbs: serve, dev, list, run, new, openapi, jobs, conformance;/,
+    /unknown verb "deploy" \(verbs: serve, dev, list, describe, run, new, openapi, jobs, conformance;/,
   );
   assert.match(lines[1] ?? '', /unknown option --frobnicate/);
 });

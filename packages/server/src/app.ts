@@ -28,6 +28,7 @@ import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
 import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
+import { PLAYGROUND_PATHS, servePlayground } from './playground/routes.js';
 import type { RequestLogEntry } from './request-log.js';
 
 export type { RequestLogEntry } from './request-log.js';
@@ -140,6 +141,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   mountJobRoutes(app, options.jobs, options.apiKey === undefined ? undefined : requireApiKey(options.apiKey));
 
   app.get('/', (c) => c.html(prepare(current()).home));
+  servePlayground(app);
   app.get('/liveness', (c) => c.json(LIVENESS_BODY));
   app.get('/v1/liveness', (c) => c.json(LIVENESS_BODY));
   app.get('/v1/commands', (c) => {
@@ -215,6 +217,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     ['/v1/auths', 'GET, HEAD'],
     ['/v1/openapi.json', 'GET, HEAD'],
     ['/v1/do/:connector/:command', 'GET, POST'],
+    ...PLAYGROUND_PATHS.map((path): [string, string] => [path, 'GET, HEAD']),
   ];
   for (const [path, allow] of allowed) {
     app.all(path, (c) => {

@@ -97,9 +97,102 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 type Env = Record<string, string | undefined>;
 
+/** What help and docs say about one variable the proxy reads. */
+export interface EnvDeclaration {
+  /** The value used when the variable is unset, as text; undefined when unset means "off" or "none". */
+  default?: string;
+  description: string;
+  secret?: boolean;
+}
+
+/**
+ * Every `CONNECTOR_PROXY_*` variable {@link readConfig} reads; its readers take only these names,
+ * so a variable cannot be read without being declared (and shown by `serve --help`).
+ */
+export const SERVER_ENV = {
+  CONNECTOR_PROXY_HOST: { default: DEFAULT_HOST, description: 'address to listen on (0.0.0.0 in a container)' },
+  CONNECTOR_PROXY_PORT: { default: String(DEFAULT_PORT), description: 'port to listen on; 0 picks a free one' },
+  CONNECTOR_PROXY_API_KEY: {
+    description: 'when set, /v1/* and /metrics need the Spiff-Connector-Proxy-Api-Key header with this value',
+    secret: true,
+  },
+  CONNECTOR_PROXY_CORS_ORIGINS: {
+    description:
+      'comma-separated origins (scheme://host[:port]) allowed to call /v1/* from a browser; * needs an API key',
+  },
+  CONNECTOR_PROXY_CONNECTORS: { description: 'more connectors: comma-separated package names or paths' },
+  CONNECTOR_PROXY_BODY_LIMIT_BYTES: {
+    default: String(DEFAULT_BODY_LIMIT_BYTES),
+    description: 'largest request body, in bytes; larger ones get 413',
+  },
+  CONNECTOR_PROXY_COMMAND_TIMEOUT_MS: {
+    default: String(DEFAULT_TIMEOUT_MS),
+    description: 'deadline of every command, in ms (the backend gives up at 45 s)',
+  },
+  CONNECTOR_PROXY_SHUTDOWN_GRACE_MS: {
+    default: String(DEFAULT_SHUTDOWN_GRACE_MS),
+    description: 'on SIGTERM/SIGINT, how long requests in flight may finish, in ms',
+  },
+  CONNECTOR_PROXY_LOG_FORMAT: { default: 'text', description: 'request log: text, json (one object a line) or off' },
+  CONNECTOR_PROXY_METRICS: { default: 'false', description: 'true serves Prometheus metrics at GET /metrics' },
+  CONNECTOR_PROXY_WORKERS: {
+    default: '1',
+    description: 'server processes sharing the port: a number, or auto for one per core',
+  },
+  CONNECTOR_PROXY_EGRESS: {
+    default: 'default',
+    description: 'where connectors may connect: open, default (not cloud metadata or link-local) or public',
+  },
+  CONNECTOR_PROXY_EGRESS_ALLOW: { description: 'comma-separated CIDRs, addresses and host names allowed anyway' },
+  CONNECTOR_PROXY_EGRESS_DENY: { description: 'the same, always denied (deny wins over allow)' },
+  CONNECTOR_PROXY_CALLBACK_ORIGINS: {
+    description: "comma-separated origins a long-running command's spiff__callback_url may have; unset: callbacks off",
+  },
+  CONNECTOR_PROXY_CALLBACK_API_KEY: {
+    description: "a SpiffArena service account's key, sent as SpiffWorkflow-Api-Key with every callback",
+    secret: true,
+  },
+  CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN: {
+    description: 'instead of the key: a token sent as Authorization: Bearer with every callback',
+    secret: true,
+  },
+  CONNECTOR_PROXY_CALLBACK_TTL_MS: {
+    default: String(DEFAULT_CALLBACK_TTL_MS),
+    description: 'how long delivery of a result is retried before the job is undeliverable, in ms',
+  },
+  CONNECTOR_PROXY_CALLBACK_RETRY_BASE_MS: {
+    default: String(DEFAULT_RETRY.baseMs),
+    description: 'the first callback retry waits about this long, each next one twice as long, in ms',
+  },
+  CONNECTOR_PROXY_CALLBACK_RETRY_MAX_MS: {
+    default: String(DEFAULT_RETRY.maxMs),
+    description: 'the longest wait between callback retries, in ms',
+  },
+  CONNECTOR_PROXY_ASYNC_AFTER_MS: {
+    description: `below ${ASYNC_AFTER_LIMIT_MS}: a command still running after this many ms (with a callback URL) answers 202`,
+  },
+  CONNECTOR_PROXY_JOBS: {
+    default: 'file',
+    description: 'where jobs live: file (a journal in CONNECTOR_PROXY_DATA_DIR) or a redis:// URL',
+  },
+  CONNECTOR_PROXY_DATA_DIR: { default: DEFAULT_DATA_DIR, description: "the job journal's folder" },
+  CONNECTOR_PROXY_JOBS_PREFIX: { default: 'connector-proxy', description: 'Redis key prefix of the jobs' },
+  CONNECTOR_PROXY_JOBS_LEASE_MS: {
+    default: '30000',
+    description: 'Redis: a job whose instance stops renewing its lease this long is taken over, in ms',
+  },
+  CONNECTOR_PROXY_JOBS_CONCURRENCY: {
+    default: String(DEFAULT_CONCURRENCY),
+    description: 'jobs one instance runs and delivers at once',
+  },
+} as const satisfies Record<string, EnvDeclaration>;
+
+/** The name of a variable the proxy itself reads. */
+export type ServerVariable = keyof typeof SERVER_ENV;
+
 /** Reads the proxy's configuration from environment variables; the only reader of the environment. */
 export function readConfig(env: Env): Config {
-  const apiKey = env.CONNECTOR_PROXY_API_KEY;
+  const apiKey = read(env, 'CONNECTOR_PROXY_API_KEY');
   if (apiKey !== undefined && apiKey.trim() === '') {
     throw new ConfigError(
       'CONNECTOR_PROXY_API_KEY is set but empty: set a key, or unset the variable to leave the API open',
@@ -112,7 +205,7 @@ export function readConfig(env: Env): Config {
     port: integer(env, 'CONNECTOR_PROXY_PORT', DEFAULT_PORT, 0, 65_535),
     apiKey,
     corsOrigins: corsOrigins(env, apiKey !== undefined),
-    connectors: list(env.CONNECTOR_PROXY_CONNECTORS),
+    connectors: list(env, 'CONNECTOR_PROXY_CONNECTORS'),
     bodyLimitBytes: integer(env, 'CONNECTOR_PROXY_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1, 2 ** 30),
     commandTimeoutMs,
     headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
@@ -137,8 +230,8 @@ function readWorkers(env: Env): number {
 function readEgress(env: Env): Config['egress'] {
   const egress = {
     preset: oneOf(env, 'CONNECTOR_PROXY_EGRESS', ['open', 'default', 'public'], 'default'),
-    allow: list(env.CONNECTOR_PROXY_EGRESS_ALLOW),
-    deny: list(env.CONNECTOR_PROXY_EGRESS_DENY),
+    allow: list(env, 'CONNECTOR_PROXY_EGRESS_ALLOW'),
+    deny: list(env, 'CONNECTOR_PROXY_EGRESS_DENY'),
   };
   try {
     createEgressPolicy(egress);
@@ -152,20 +245,21 @@ const CALLBACK_VARIABLES = ['CONNECTOR_PROXY_CALLBACK_API_KEY', 'CONNECTOR_PROXY
 
 /** Callbacks need both an origin list and one credential; half of that stops startup. */
 function readJobsConfig(env: Env): JobsConfig | undefined {
-  for (const name of [...CALLBACK_VARIABLES, 'CONNECTOR_PROXY_CALLBACK_ORIGINS']) {
-    if (env[name] !== undefined && env[name].trim() === '') {
+  for (const name of [...CALLBACK_VARIABLES, 'CONNECTOR_PROXY_CALLBACK_ORIGINS'] as const) {
+    const value = read(env, name);
+    if (value !== undefined && value.trim() === '') {
       throw new ConfigError(`${name} is set but empty: set a value, or unset it`);
     }
   }
-  const origins = list(env.CONNECTOR_PROXY_CALLBACK_ORIGINS);
-  const given = CALLBACK_VARIABLES.filter((name) => env[name] !== undefined);
+  const origins = list(env, 'CONNECTOR_PROXY_CALLBACK_ORIGINS');
+  const given = CALLBACK_VARIABLES.filter((name) => read(env, name) !== undefined);
   if (given.length === 2) {
     throw new ConfigError(
       'CONNECTOR_PROXY_CALLBACK_API_KEY and CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN are both set: set only one',
     );
   }
   if (origins.length === 0 && given.length === 0) {
-    for (const name of ['CONNECTOR_PROXY_ASYNC_AFTER_MS', 'CONNECTOR_PROXY_JOBS']) {
+    for (const name of ['CONNECTOR_PROXY_ASYNC_AFTER_MS', 'CONNECTOR_PROXY_JOBS'] as const) {
       if (text(env, name) !== undefined) {
         throw new ConfigError(
           `${name} needs callbacks: set CONNECTOR_PROXY_CALLBACK_ORIGINS and CONNECTOR_PROXY_CALLBACK_API_KEY (or _BEARER_TOKEN)`,
@@ -191,11 +285,11 @@ function readJobsConfig(env: Env): JobsConfig | undefined {
       throw new ConfigError(`CONNECTOR_PROXY_CALLBACK_ORIGINS: ${error instanceof Error ? error.message : error}`);
     }
   });
-  const apiKey = env.CONNECTOR_PROXY_CALLBACK_API_KEY;
+  const apiKey = read(env, 'CONNECTOR_PROXY_CALLBACK_API_KEY');
   const credential: CallbackCredential =
     apiKey !== undefined
       ? { kind: 'api-key', value: apiKey.trim() }
-      : { kind: 'bearer', value: (env.CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN ?? '').trim() };
+      : { kind: 'bearer', value: (read(env, 'CONNECTOR_PROXY_CALLBACK_BEARER_TOKEN') ?? '').trim() };
   const asyncAfter = text(env, 'CONNECTOR_PROXY_ASYNC_AFTER_MS');
   const retryBaseMs = integer(env, 'CONNECTOR_PROXY_CALLBACK_RETRY_BASE_MS', DEFAULT_RETRY.baseMs, 1, 3_600_000);
   return {
@@ -246,19 +340,23 @@ function readConnectorEnv(env: Env): Record<string, string> {
   return values;
 }
 
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
+function read(env: Env, name: ServerVariable): string | undefined {
+  return env[name];
+}
+
+function text(env: Env, name: ServerVariable): string | undefined {
+  const value = read(env, name)?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
 
-function list(value: string | undefined): string[] {
-  return (value ?? '')
+function list(env: Env, name: ServerVariable): string[] {
+  return (read(env, name) ?? '')
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer(env: Env, name: ServerVariable, fallback: number, min: number, max: number): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
   const parsed = Number(value);
@@ -268,7 +366,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return parsed;
 }
 
-function oneOf<const V extends string>(env: Env, name: string, values: readonly V[], fallback: V): V {
+function oneOf<const V extends string>(env: Env, name: ServerVariable, values: readonly V[], fallback: V): V {
   const value = text(env, name);
   if (value === undefined) return fallback;
   const found = values.find((v) => v === value);
@@ -278,7 +376,7 @@ function oneOf<const V extends string>(env: Env, name: string, values: readonly 
   return found;
 }
 
-const CORS_VARIABLE = 'CONNECTOR_PROXY_CORS_ORIGINS';
+const CORS_VARIABLE: ServerVariable = 'CONNECTOR_PROXY_CORS_ORIGINS';
 
 /**
  * Reads the allowed CORS origins. Each must be what a browser sends in `Origin`: http(s), a host,
@@ -291,7 +389,7 @@ const CORS_VARIABLE = 'CONNECTOR_PROXY_CORS_ORIGINS';
  * fetched by http/GetRequestV2, say); so `*` needs `CONNECTOR_PROXY_API_KEY`.
  */
 function corsOrigins(env: Env, hasApiKey: boolean): string[] {
-  const entries = list(env[CORS_VARIABLE]);
+  const entries = list(env, CORS_VARIABLE);
   if (entries.includes('*')) {
     if (entries.length > 1) throw new ConfigError(`${CORS_VARIABLE}: "*" allows every origin, so it must be alone`);
     if (!hasApiKey) {

@@ -91,7 +91,20 @@ export function discoverConnectors(options: LoadOptions): ConnectorSource[] {
  * mistake throws one clear line. Close the registry (`registry.close()`) to release their services.
  */
 export async function loadConnectors(options: LoadOptions): Promise<LoadedConnectors> {
-  const loaded: (ConnectorSource & { name: string; connector: Connector })[] = [];
+  const loaded = await importConnectors(options);
+  const registry = await startRegistry(
+    loaded.map((l) => l.connector),
+    options.env ? { env: options.env } : {},
+  );
+  return { registry, sources: loaded.map(({ connector: _, ...source }) => source) };
+}
+
+/** A discovered connector, imported and checked but not started. */
+export type ImportedConnector = ConnectorSource & { name: string; connector: Connector };
+
+/** Imports the discovered connectors without checking their configuration or starting them (for help and docs). */
+export async function importConnectors(options: LoadOptions): Promise<ImportedConnector[]> {
+  const loaded: ImportedConnector[] = [];
   for (const source of discoverConnectors(options)) {
     const connector = await importConnector(source.entry, options);
     const clash = loaded.find((other) => other.name === connector.name);
@@ -100,11 +113,7 @@ export async function loadConnectors(options: LoadOptions): Promise<LoadedConnec
     }
     loaded.push({ ...source, name: connector.name, connector });
   }
-  const registry = await startRegistry(
-    loaded.map((l) => l.connector),
-    options.env ? { env: options.env } : {},
-  );
-  return { registry, sources: loaded.map(({ connector: _, ...source }) => source) };
+  return loaded;
 }
 
 async function importConnector(entry: string, options: LoadOptions): Promise<Connector> {

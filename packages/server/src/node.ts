@@ -2,12 +2,13 @@ export type { ClusterOptions } from './cluster.js';
 export { runCluster } from './cluster.js';
 export type { ConnectObserver, EgressGuardOptions, Resolver } from './egress/hook.js';
 export { createEgressGuard, EGRESS_DENIED, EgressDeniedError } from './egress/hook.js';
-export type { ConnectorSource, LoadedConnectors, LoadOptions } from './load.js';
+export type { ConnectorSource, ImportedConnector, LoadedConnectors, LoadOptions } from './load.js';
 export {
   BUILT_CONDITIONS,
   CONNECTOR_PACKAGE,
   DEVELOPMENT_CONDITIONS,
   discoverConnectors,
+  importConnectors,
   loadConnectors,
   pickExport,
 } from './load.js';

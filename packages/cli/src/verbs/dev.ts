@@ -1,6 +1,7 @@
 import type { Registry } from '@connector-proxy/core';
 import { startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
+import { environmentHelp } from '../env-help.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
 import { createSourceWatcher } from '../watch.js';
@@ -35,7 +36,7 @@ export const RELOAD_CLOSE_DELAY_MS = 1_000;
 export async function devVerb(args: string[], io: Io): Promise<number> {
   const { help, config } = readListenArgs(args, io);
   if (help || !config) {
-    io.stdout(DEV_HELP);
+    io.stdout(`${DEV_HELP}${await environmentHelp(io)}\n`);
     return 0;
   }
   let current: Registry | undefined;

@@ -5,13 +5,16 @@ import {
   parseJson,
   RequestKey,
   stringifyJson,
+  type Target,
   toWireResponse,
 } from '@connector-proxy/core';
-import { readConfig } from '@connector-proxy/server';
+import { type Config, readConfig } from '@connector-proxy/server';
 import { parseVerbArgs, UsageError } from '../args.js';
 import { loadForIo } from '../connectors.js';
 import type { Io } from '../io.js';
+import { checkParamNames, findTarget } from '../lookup.js';
 import { parseObject, readParams } from '../params.js';
+import { detailedEntry, renderDescription } from './describe.js';
 
 export const RUN_HELP = `Usage: connector-proxy run <connector/Command> [options]
 
@@ -23,9 +26,11 @@ Options:
                        holds parameters
   --file PATH          a JSON file holding an object of parameters
   --task-data OBJECT   the task's data (spiff__task_data), a JSON object
-  -h, --help           show this help
+  -h, --help           show this help; with a command, its parameters and error codes
 
 Later sources win: --file, then --json OBJECT, then each --param.
+A parameter the command does not declare is refused, naming the closest declared ones.
+On a terminal, "running <connector/Command>…" appears on stderr after a second.
 Exit code: 0 when the command succeeded (its envelope's error is null), 1 otherwise.
 
 Example:
@@ -46,7 +51,7 @@ export async function runVerb(args: string[], io: Io): Promise<number> {
     },
     true,
   );
-  if (values.help) {
+  if (values.help && positionals.length !== 1) {
     io.stdout(RUN_HELP);
     return 0;
   }
@@ -56,37 +61,56 @@ export async function runVerb(args: string[], io: Io): Promise<number> {
     );
   }
   const id = positionals[0] ?? '';
-  const [connector = '', name = '', ...more] = id.split('/');
-  if (connector === '' || name === '' || more.length > 0) {
-    throw new UsageError(`give the command as <connector>/<Command> (e.g. example/Example), got ${JSON.stringify(id)}`);
-  }
   const taskData = values['task-data'] === undefined ? {} : parseObject(values['task-data'], '--task-data');
 
   const config = readConfig(io.env);
   const { registry } = await loadForIo(io, config, { development: true });
-  const target = registry.target(connector, name);
-  if (!target) {
-    const known = registry.entries().map((e) => e.id);
-    const hint = known.length > 0 && known.length <= 12 ? `; known: ${known.join(', ')}` : '; see connector-proxy list';
-    io.stderr(`connector-proxy run: there is no command ${JSON.stringify(id)}${hint}\n`);
-    return 1;
+  try {
+    if (values.help) {
+      // `run <id> --help`: what this command takes, then how to run it.
+      io.stdout(`${renderDescription(detailedEntry(registry, id))}\n${RUN_HELP}`);
+      return 0;
+    }
+    const target = findTarget(registry, id);
+    const params = await readParams(
+      target.command,
+      { file: values.file, json: jsonParams, pairs: values.param },
+      io.cwd,
+    );
+    checkParamNames(target, params);
+    return await runTarget(target, params, taskData, values.json || jsonParams !== undefined, config, io);
+  } finally {
+    await registry.close();
   }
-  const { command } = target;
-  const params = await readParams(command, { file: values.file, json: jsonParams, pairs: values.param }, io.cwd);
+}
+
+/** Runs the command, noting on a terminal that it is still running after a second. */
+async function runTarget(
+  target: Target,
+  params: Record<string, unknown>,
+  taskData: Record<string, unknown>,
+  raw: boolean,
+  config: Config,
+  io: Io,
+): Promise<number> {
   const stop = new AbortController();
   void io.stopped.then(() => stop.abort(new Error('interrupted')));
+  const note = io.isTTY ? setTimeout(() => io.stderr(`running ${target.id}…\n`), RUNNING_NOTE_MS) : undefined;
   try {
     const invocation = await invoke(
       target,
       { ...params, [RequestKey.taskData]: taskData },
       { timeoutMs: config.commandTimeoutMs, signal: stop.signal },
     );
-    io.stdout(values.json || jsonParams !== undefined ? rawOutput(invocation) : summarize(id, invocation));
+    io.stdout(raw ? rawOutput(invocation) : summarize(target.id, invocation));
     return errorCodeOf(invocation) === undefined ? 0 : 1;
   } finally {
-    await registry.close();
+    clearTimeout(note);
   }
 }
+
+/** How long a command runs before `run` says so (on a terminal). */
+export const RUNNING_NOTE_MS = 1000;
 
 /**
  * `--json` is a flag (raw output) that may be followed by an object of parameters; a command id

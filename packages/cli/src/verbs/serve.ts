@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Config } from '@connector-proxy/server';
 import { runCluster, startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
+import { environmentHelp } from '../env-help.js';
 import type { Io } from '../io.js';
 import { readListenArgs } from '../listen.js';
 
@@ -17,21 +18,13 @@ Options:
 Connectors: ./connectors/*, the connector-* and @scope/connector-* dependencies in
 ./package.json, CONNECTOR_PROXY_CONNECTORS (package names or paths, comma-separated), and the
 current folder when it is a connector package.
-
-Environment: CONNECTOR_PROXY_API_KEY, CONNECTOR_PROXY_CORS_ORIGINS, CONNECTOR_PROXY_CONNECTORS,
-CONNECTOR_PROXY_BODY_LIMIT_BYTES, CONNECTOR_PROXY_COMMAND_TIMEOUT_MS, CONNECTOR_PROXY_LOG_FORMAT
-(text, json, off), CONNECTOR_PROXY_SHUTDOWN_GRACE_MS; long-running commands:
-CONNECTOR_PROXY_CALLBACK_ORIGINS, CONNECTOR_PROXY_CALLBACK_API_KEY (or _BEARER_TOKEN),
-CONNECTOR_PROXY_CALLBACK_TTL_MS, CONNECTOR_PROXY_ASYNC_AFTER_MS, CONNECTOR_PROXY_JOBS,
-CONNECTOR_PROXY_DATA_DIR; CONNECTOR_PROXY_WORKERS (a number or auto: that many processes on
-one port); see the README.
 `;
 
 /** `connector-proxy serve`: loads connectors once, serves until SIGINT/SIGTERM, then drains. */
 export async function serveVerb(args: string[], io: Io): Promise<number> {
   const { help, config } = readListenArgs(args, io);
   if (help || !config) {
-    io.stdout(SERVE_HELP);
+    io.stdout(`${SERVE_HELP}${await environmentHelp(io)}\n`);
     return 0;
   }
   if (config.workers > 1 && cluster.isPrimary) {
