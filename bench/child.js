@@ -27,6 +27,10 @@ export function serveUntilStopped(port, close, info = {}) {
       const { rss, heapUsed } = process.memoryUsage();
       process.send?.({ type: 'memory', rss, heapUsed });
     }
+    if (message?.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ type: 'cpu', micros: user + system });
+    }
   });
   process.on('disconnect', stop);
   process.send?.({ type: 'ready', port, ...info });

@@ -7,21 +7,32 @@ import { fileURLToPath } from 'node:url';
 const NOT_BUSY = new Set(['(idle)', '(program)']);
 
 /**
- * The lines of a summary of one profile: busy time, then the top functions by self time.
+ * @typedef {{ id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }} ProfileNode
+ */
+
+/**
+ * The lines of a summary of one profile: busy time, the self time of each part of the program
+ * (a native function, JSON.stringify say, counts for the JavaScript that called it), then the top
+ * functions by self time.
  * @param {string} file
  * @param {number} [count]
  * @returns {string[]}
  */
 export function summarizeProfile(file, count = 20) {
-  /** @type {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }[], samples: number[], timeDeltas: number[] }} */
+  /** @type {{ nodes: ProfileNode[], samples: number[], timeDeltas: number[] }} */
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   /** @type {Map<number, number>} */
   const timeById = new Map();
   profile.samples.forEach((id, i) => {
     timeById.set(id, (timeById.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
+  /** @type {Map<number, ProfileNode>} */
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
   /** @type {Map<string, number>} */
   const self = new Map();
+  /** @type {Map<string, number>} */
+  const parts = new Map();
   let total = 0;
   let busy = 0;
   for (const node of profile.nodes) {
@@ -29,17 +40,55 @@ export function summarizeProfile(file, count = 20) {
     const { functionName, url, lineNumber } = node.callFrame;
     const name = functionName || '(anonymous)';
     total += time;
-    if (NOT_BUSY.has(name)) continue;
+    if (NOT_BUSY.has(name) || time === 0) continue;
     busy += time;
     const where = url ? ` ${shorten(url)}:${lineNumber + 1}` : '';
     self.set(`${name}${where}`, (self.get(`${name}${where}`) ?? 0) + time);
+    const part = partOf(node, parentOf);
+    parts.set(part, (parts.get(part) ?? 0) + time);
   }
+  const percent = (/** @type {number} */ time) => `${((100 * time) / busy).toFixed(1).padStart(6)}%`;
   const lines = [
-    `busy ${((100 * busy) / total).toFixed(0)}% of ${(total / 1e6).toFixed(1)} s; self time as % of busy:`,
+    `busy ${((100 * busy) / total).toFixed(0)}% of ${(total / 1e6).toFixed(1)} s; self time as % of busy, by part:`,
   ];
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, count);
-  for (const [name, time] of top) lines.push(`${((100 * time) / busy).toFixed(1).padStart(6)}%  ${name}`);
+  for (const [part, time] of [...parts].sort((a, b) => b[1] - a[1]).slice(0, 16))
+    lines.push(`${percent(time)}  ${part}`);
+  lines.push('top functions by self time:');
+  for (const [name, time] of [...self].sort((a, b) => b[1] - a[1]).slice(0, count))
+    lines.push(`${percent(time)}  ${name}`);
   return lines;
+}
+
+/**
+ * The part of the program a sample belongs to: the package or Node module of its function, or of
+ * the nearest caller that has one (natives such as JSON.stringify or writev have none).
+ * @param {ProfileNode} node
+ * @param {Map<number, ProfileNode>} parentOf
+ */
+function partOf(node, parentOf) {
+  const { functionName } = node.callFrame;
+  if (functionName === '(garbage collector)') return 'garbage collector';
+  /** @type {ProfileNode | undefined} */
+  let current = node;
+  while (current && !current.callFrame.url) current = parentOf.get(current.id);
+  const group = current ? groupOf(current.callFrame.url) : 'no JavaScript caller';
+  return current === node ? group : `${group} (native: ${functionName || 'anonymous'})`;
+}
+
+/** @param {string} url */
+function groupOf(url) {
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const [first = '', second = ''] = url.slice(modules + 'node_modules/'.length).split('/');
+    return first.startsWith('@') ? `${first}/${second}` : first;
+  }
+  if (url.startsWith('node:')) {
+    const [, area = url] = /^node:(?:internal\/)?([^/]+)/.exec(url) ?? [];
+    return `node:${area}`;
+  }
+  const short = shorten(url);
+  const ours = /^(packages|connectors)\/([^/]+)\/(?:src|dist)\/(.+)$/.exec(short);
+  return ours ? `${ours[1] === 'packages' ? '@connector-proxy/' : ''}${ours[2]} ${ours[3]}` : short;
 }
 
 /** @param {string} url */

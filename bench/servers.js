@@ -1,6 +1,8 @@
-// The parent's side of the two server processes: start them, stop them (by their own PIDs),
-// and fetch one answer byte for byte so the bare server can be given the proxy's exact bytes.
-import { fork } from 'node:child_process';
+// The parent's side of the server processes: start them, stop them (by their own PIDs), read
+// their CPU time from the OS, and fetch one answer byte for byte so the bare server can be given
+// the proxy's exact bytes.
+import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -13,16 +15,26 @@ export const AUTOMATIC_HEADERS = new Set(['date', 'connection', 'keep-alive', 'c
 const children = new Set();
 
 /**
- * Forks a server script and waits for it to report its port.
- * @param {string} script
- * @param {{ execArgv?: string[], message?: import('node:child_process').Serializable }} options
- * @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number, info: any }>}
+ * A started server: its process, port and what it reported, and the lines it wrote to stdout
+ * (the request log), counted as they are drained so that the log costs what it costs in production.
+ * @typedef {{ child: import('node:child_process').ChildProcess, port: number, info: any, lines: () => number }} Started
  */
-export function startChild(script, { execArgv = [], message }) {
-  const child = fork(new URL(script, import.meta.url), [], {
+
+/**
+ * Forks a server script with `args` and waits for it to report its port.
+ * @param {string} script
+ * @param {{ execArgv?: string[], args?: string[], message?: import('node:child_process').Serializable }} options
+ * @returns {Promise<Started>}
+ */
+export function startChild(script, { execArgv = [], args = [], message }) {
+  const child = fork(new URL(script, import.meta.url), args, {
     cwd: repo,
     execArgv: ['--expose-gc', ...execArgv],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let lines = 0;
+  child.stdout?.on('data', (/** @type {Buffer} */ chunk) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -35,7 +47,7 @@ export function startChild(script, { execArgv = [], message }) {
     });
     child.once('message', (/** @type {any} */ ready) => {
       clearTimeout(timer);
-      resolve({ child, port: ready.port, info: ready });
+      resolve({ child, port: ready.port, info: ready, lines: () => lines });
     });
   });
 }
@@ -57,6 +69,79 @@ export function memoryOf(child) {
     };
     child.on('message', onMessage);
     child.send({ type: 'memory' });
+  });
+}
+
+/**
+ * Counts a process started elsewhere among the children that stopAll and killAll stop.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+export function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+let ticksPerSecond = 0;
+
+/**
+ * CPU time (user + system, every thread) a process has used so far, in microseconds, as the
+ * kernel accounts it in /proc/<pid>/stat; elsewhere undefined (the caller asks the child instead).
+ * @param {number} pid
+ * @returns {number | undefined}
+ */
+export function cpuMicros(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (ticksPerSecond === 0) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  // The fields after the command name, which is in parentheses and may hold spaces: state is [0],
+  // utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
+}
+
+/**
+ * The live child processes of `pid` (cluster workers), from /proc; empty where it is unreadable.
+ * @param {number} pid
+ * @returns {number[]}
+ */
+export function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU time of a child in microseconds: from the OS where it can be read, else as the child
+ * reports it (process.cpuUsage() over IPC).
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<number>}
+ */
+export async function cpuOf(child) {
+  const fromOs = child.pid === undefined ? undefined : cpuMicros(child.pid);
+  if (fromOs !== undefined) return fromOs;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pid ${child.pid} did not report its CPU time`)), 5_000);
+    /** @param {any} message */
+    const onMessage = (message) => {
+      if (message?.type !== 'cpu') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message.micros);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'cpu' });
   });
 }
 

@@ -1,24 +1,25 @@
-import { type CommandResult, isPlainObject } from '@connector-proxy/core';
+import { type CommandResult, isJsonObject } from '@connector-proxy/core';
 import { type BodyFormat, type RequestBody, toBody, toJsonBody } from './body.js';
-import { type HttpMethod, sendRequest } from './request.js';
+import { type HttpCall, type HttpMethod, sendRequest } from './request.js';
 import type { HttpContext } from './services.js';
+import type { HttpTarget } from './target.js';
 
-/** The arguments of the V2 commands; each command declares the subset Python gives it. */
+/** The arguments of the V2 commands, as core narrowed them; each command declares the subset Python gives it. */
 export interface RequestV2Args {
-  url: string;
-  headers?: unknown;
-  params?: unknown;
+  url: HttpTarget;
+  headers?: HttpCall['headers'];
+  params?: HttpCall['query'];
   data?: unknown;
   basic_auth_username?: string | undefined;
   basic_auth_password?: string | undefined;
   attempts?: number;
 }
 
-/** The arguments of the unsuffixed commands; each command declares the subset PROTOCOL.md gives it. */
+/** The arguments of the unsuffixed commands, as core narrowed them; each declares the subset PROTOCOL.md gives it. */
 export interface RequestArgs {
-  url: string;
-  headers?: unknown;
-  params?: unknown;
+  url: HttpTarget;
+  headers?: HttpCall['headers'];
+  params?: HttpCall['query'];
   data?: unknown;
   body_format?: BodyFormat;
   basic_auth_username?: string | undefined;
@@ -34,7 +35,7 @@ export function runRequestV2(method: HttpMethod, args: RequestV2Args, context: H
   return sendRequest(
     {
       method,
-      url: args.url,
+      target: args.url,
       headers: args.headers,
       query: args.params,
       body: toV2Body(method, args.data),
@@ -54,7 +55,7 @@ export function runRequest(method: HttpMethod, args: RequestArgs, context: HttpC
   return sendRequest(
     {
       method,
-      url: args.url,
+      target: args.url,
       headers: args.headers,
       query: args.params,
       body: toBody(format, args.data),
@@ -76,5 +77,5 @@ function toV2Body(method: HttpMethod, data: unknown): RequestBody | undefined {
 function isPythonFalsy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isPlainObject(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }

@@ -1,24 +1,87 @@
+import { DEFAULT_MAX_DEPTH, isExactNumber, JsonError, parseJson, toPathText } from '@connector-proxy/core';
+
 /**
  * Serializes a JSON value the way Python's `json.dumps` does with its defaults (what `requests`
  * sends for `json=`): `", "` and `": "` separators, non-ASCII characters escaped as `\uXXXX` and
  * floats written as Python writes them, so an upstream service receives the same bytes from us as
- * from the Python connector. Only what parsing the request already lost differs: a float with an
- * integral value (`1.0`) is written `1`, and an integer beyond 2^53 comes out rounded.
+ * from the Python connector. Exact numbers (integers beyond 2^53, long decimals) are written with
+ * the digits they came with. Only what a double cannot tell apart differs: a float with an
+ * integral value (`1.0`) is written `1`.
+ *
+ * As `requests` (`allow_nan=False`), a number out of a double's range (`1e400`, NaN, Infinity) is
+ * refused, and so is nesting deeper than `maxDepth`: a {@link JsonError} naming where (`data.x`).
  */
-export function toPythonJson(value: unknown): string {
+export function toPythonJson(value: unknown, options: PythonJsonOptions = {}): string {
+  const writer = {
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    name: options.name,
+    path: [] as (string | number)[],
+  };
+  return write(value, writer, 0);
+}
+
+/** Options of {@link toPythonJson}. */
+export interface PythonJsonOptions {
+  /** What the value is called in messages, e.g. `data`. */
+  name?: string;
+  /** Deeper nesting is refused (default core's DEFAULT_MAX_DEPTH, as Python's recursion limit would). */
+  maxDepth?: number;
+}
+
+interface Writer {
+  maxDepth: number;
+  name: string | undefined;
+  /** The keys from the root to the value being written, for messages. */
+  path: (string | number)[];
+}
+
+// Recursive, with the depth bounded well within the stack.
+function write(value: unknown, writer: Writer, depth: number): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${value} is not JSON compliant`);
+    if (!Number.isFinite(value)) throw outOfRange(String(value), writer);
     return toPythonNumber(value);
   }
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return `[${value.map(toPythonJson).join(', ')}]`;
+  if (isExactNumber(value)) {
+    // A float Python would read as inf: requests refuses it (its json.dumps has allow_nan=False).
+    if (!Number.isFinite(Number(value.value))) throw outOfRange(value.value, writer);
+    return value.value;
+  }
   if (typeof value === 'object') {
-    const members = Object.entries(value).map(([key, member]) => `${quote(key)}: ${toPythonJson(member)}`);
+    if (depth >= writer.maxDepth) {
+      const name = toPathText(writer.name, []);
+      throw new JsonError(`${name} is nested deeper than ${writer.maxDepth} levels`, writer.name ?? '');
+    }
+    const { path } = writer;
+    if (Array.isArray(value)) {
+      const items = value.map((item, index) => {
+        path.push(index);
+        const text = write(item, writer, depth + 1);
+        path.pop();
+        return text;
+      });
+      return `[${items.join(', ')}]`;
+    }
+    const members = Object.entries(value).map(([key, member]) => {
+      path.push(key);
+      const text = `${quote(key)}: ${write(member, writer, depth + 1)}`;
+      path.pop();
+      return text;
+    });
     return `{${members.join(', ')}}`;
   }
-  throw new TypeError(`a ${typeof value} is not JSON serializable`);
+  throw new JsonError(
+    `${toPathText(writer.name, writer.path)} is a ${typeof value}, which JSON cannot carry`,
+    toPathText(writer.name, writer.path),
+  );
+}
+
+function outOfRange(text: string, writer: Writer): JsonError {
+  const path = toPathText(writer.name, writer.path);
+  return new JsonError(`${path} is ${text}, out of the range of a JSON number (Python refuses it too)`, path);
 }
 
 /**
@@ -34,22 +97,18 @@ function toPythonNumber(value: number): string {
 }
 
 /**
- * Reads a JSON answer as Python's `json.loads` does: also accepts the NaN, Infinity and -Infinity
- * literals, which become null (the only JSON value the envelope can carry for them, as for
- * 1e400). The tolerant pass runs only when strict parsing fails, and its error is the strict one.
+ * Reads a JSON answer as Python's `json.loads` does, numbers exact: also accepts the NaN, Infinity
+ * and -Infinity literals, which become null (the only JSON value the envelope can carry for
+ * them). The tolerant pass runs only when strict parsing fails, and its error is the strict one.
  */
 export function readPythonJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (!/NaN|Infinity/.test(text)) throw error;
-    const replaced = text.replace(STRING_OR_NON_FINITE, (token) => (token.startsWith('"') ? token : 'null'));
-    try {
-      return JSON.parse(replaced);
-    } catch {
-      throw error;
-    }
-  }
+  const parsed = parseJson(text);
+  if (parsed.ok) return parsed.value;
+  const error = new SyntaxError(parsed.problem.replace(/^not valid JSON: /, ''));
+  if (!/NaN|Infinity/.test(text)) throw error;
+  const replaced = parseJson(text.replace(STRING_OR_NON_FINITE, (token) => (token.startsWith('"') ? token : 'null')));
+  if (!replaced.ok) throw error;
+  return replaced.value;
 }
 
 // A whole string literal (kept as it is) or one of the literals Python's json adds.

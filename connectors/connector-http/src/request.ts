@@ -1,22 +1,23 @@
 import { CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
 import type { RequestBody } from './body.js';
-import { invalidParameter, toHeaderEntries, toPairs } from './narrow.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
 import type { HttpContext } from './services.js';
+import { toPairs } from './shapes.js';
+import type { HttpTarget } from './target.js';
 import { ResponseTooLargeError, sendOnce, type WireRequest } from './transport.js';
 import { describeTlsFailure } from './trust.js';
 
 /** The methods the http commands use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** One HTTP call as a command asks for it; `headers` and `query` are the raw parameters. */
+/** One HTTP call as a command asks for it, from parameters core has already checked. */
 export interface HttpCall {
   method: HttpMethod;
-  url: string;
-  headers: unknown;
-  query: unknown;
+  target: HttpTarget;
+  headers: Readonly<Record<string, string>> | undefined;
+  query: Readonly<Record<string, readonly string[]>> | undefined;
   body: RequestBody | undefined;
   username: string | undefined;
   password: string | undefined;
@@ -60,7 +61,8 @@ const MANAGED_HEADERS = new Set([
  * result. Logs narrate it without header values, credentials, the query string or the body.
  */
 export async function sendRequest(call: HttpCall, context: HttpContext): Promise<CommandResult> {
-  const { url, urlAuth } = toTarget(call.url, call.query);
+  const { urlAuth } = call.target;
+  const url = withQuery(call.target.url, call.query);
   for (const [name, value] of url.searchParams) if (CREDENTIAL_NAME.test(name)) context.redact(value);
   const headers = toRequestHeaders(call, context);
   // As requests: explicit credentials only when both are given, else those in the URL.
@@ -161,37 +163,21 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
   }
 }
 
-/** Reads `url` and `params`: an absolute http(s) URL, the query added, user:password@ taken out. */
-function toTarget(
-  raw: string,
-  query: unknown,
-): { url: URL; urlAuth: { username: string; password: string } | undefined } {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw invalidParameter('url must be an absolute URL such as https://example.com/path');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalidParameter('url must start with http:// or https://');
-  let urlAuth: { username: string; password: string } | undefined;
-  if (url.username !== '' || url.password !== '') {
-    urlAuth = { username: toUnquoted(url.username), password: toUnquoted(url.password) };
-    url.username = '';
-    url.password = '';
-  }
-  const pairs = toPairs(query, 'params');
+/** The URL with the query parameters added after any it already has; a copy, the target stays as it was. */
+function withQuery(target: URL, query: HttpCall['query']): URL {
+  const url = new URL(target);
+  const pairs = toPairs(query);
   if (pairs.length > 0) {
     const extra = new URLSearchParams(pairs).toString();
     url.search = url.search ? `${url.search}&${extra}` : extra;
   }
-  return { url, urlAuth };
+  return url;
 }
 
 /** The headers of the first request: the caller's, then the defaults they left out, then Content-Length. */
 function toRequestHeaders(call: HttpCall, context: HttpContext): Headers {
   const headers = new Headers();
-  for (const [name, value] of toHeaderEntries(call.headers)) {
+  for (const [name, value] of Object.entries(call.headers ?? {})) {
     if (MANAGED_HEADERS.has(name.toLowerCase())) {
       context.log(`ignored header ${name}: the HTTP client sets it`);
       continue;
@@ -217,15 +203,6 @@ export function toBasicAuth(username: string, password: string): string {
   const pair = `${username}:${password}`;
   const fitsLatin1 = [...pair].every((char) => (char.codePointAt(0) ?? 0) <= 0xff);
   return `Basic ${Buffer.from(pair, fitsLatin1 ? 'latin1' : 'utf8').toString('base64')}`;
-}
-
-/** Percent-decodes as Python's `unquote`: a malformed escape stays as it is instead of failing. */
-function toUnquoted(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** The URL without credentials, query or fragment, which may carry secrets. */

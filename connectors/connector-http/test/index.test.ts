@@ -60,3 +60,28 @@ test("no command file imports its own package's index", () => {
     assert.doesNotMatch(source, /from '\.\.\/index\.js'/, file);
   }
 });
+
+test('the detailed listing shows the shapes of headers, params and data as JSON Schema', () => {
+  const command = http.commands.get('PostRequest');
+  assert.ok(command);
+  const schemas = Object.fromEntries(
+    describeCommand('http/PostRequest', command, { detailed: true }).parameters.map((p) => [
+      p.id,
+      (p as { schema?: Record<string, unknown> }).schema,
+    ]),
+  );
+  assert.equal(schemas.headers?.type, 'object');
+  assert.deepEqual(schemas.headers?.additionalProperties, {
+    type: ['string', 'number', 'boolean'],
+    description: 'Latin-1 text',
+  });
+  assert.equal(schemas.url?.format, 'uri');
+  assert.equal((schemas.data?.anyOf as unknown[] | undefined)?.length, 3);
+  assert.deepEqual(schemas.body_format?.enum, ['json', 'form', 'raw', 'none']);
+  const get = http.commands.get('GetRequestV2');
+  assert.ok(get);
+  const params = describeCommand('http/GetRequestV2', get, { detailed: true }).parameters.find(
+    (p) => p.id === 'params',
+  );
+  assert.equal((params as { schema?: { type?: string } }).schema?.type, 'object');
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { JsonError } from '@connector-proxy/core';
 import { readPythonJson, toPythonJson } from '../src/python-json.js';
 
 test("JSON is written with Python's separators", () => {
@@ -43,4 +44,37 @@ test("NaN and Infinity literals, which Python's json accepts, are read as null; 
 test("JSON that is malformed for Python too fails with the strict parser's error", () => {
   assert.throws(() => readPythonJson('{"a": NaNa}'), /Unexpected token 'N'/);
   assert.throws(() => readPythonJson('[NaN, '), /JSON/);
+});
+
+test('exact numbers are written with their digits; safe ones still as Python repr', () => {
+  const value = readPythonJson('{"id": 9007199254740993, "f": 0.1000000000000000055511151231257827, "small": 1e-5}');
+  assert.equal(
+    toPythonJson(value),
+    '{"id": 9007199254740993, "f": 0.1000000000000000055511151231257827, "small": 1e-05}',
+  );
+  assert.equal(toPythonJson([2n ** 64n]), '[18446744073709551616]');
+});
+
+test('numbers out of range (1e400, NaN, Infinity) are refused naming the path, as allow_nan=False does', () => {
+  const big = readPythonJson('{"a": [1, {"x": 1e400}]}');
+  assert.throws(
+    () => toPythonJson(big, { name: 'data' }),
+    (error: unknown) => error instanceof JsonError && error.path === 'data.a[1].x',
+  );
+  assert.throws(
+    () => toPythonJson({ n: Number.NaN }, { name: 'data' }),
+    /^JsonError: data\.n is NaN, out of the range/,
+  );
+  assert.throws(() => toPythonJson([Number.NEGATIVE_INFINITY]), /^JsonError: \[0\] is -Infinity/);
+});
+
+test('nesting beyond the bound is refused, not a stack overflow', () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  assert.throws(() => toPythonJson(deep, { name: 'data' }), /^JsonError: data is nested deeper than 1000 levels$/);
+  assert.equal(toPythonJson([[1]], { maxDepth: 2 }), '[[1]]');
+});
+
+test('an upstream answer nested deeper than the bound is refused as malformed, not a crash', () => {
+  assert.throws(() => readPythonJson(`${'['.repeat(5000)}${']'.repeat(5000)}`), /nested deeper than 1000 levels/);
 });

@@ -209,3 +209,20 @@ test('logs narrate the call but never carry header values, credentials, the quer
     assert.doesNotMatch(logs, new RegExp(secret));
   }
 });
+
+test('every problem with url, headers and params is reported at once, each with its path, and nothing is called', async () => {
+  const before = server.seen.length;
+  const run = await runCommand(GetRequestV2, {
+    url: 'ftp://example.com',
+    headers: { 'bad name': 'x', 'X-List': ['a'], 'X-Skip': null },
+    params: { ok: 'x', deep: { x: 1 }, list: [1, { y: 2 }] },
+  });
+  assert.equal(run.error?.error_code, 'InvalidParameters');
+  assert.equal(
+    run.error?.message,
+    'invalid parameters: url must start with http:// or https://; headers: "bad name" is not a valid header name; ' +
+      'headers.X-List must be text, got a list; params.deep must be text, a number, a boolean or a list of them, got an object; ' +
+      'params.list must be text, a number, a boolean or a list of them, got an object',
+  );
+  assert.equal(server.seen.length, before);
+});

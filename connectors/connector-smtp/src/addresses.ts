@@ -1,6 +1,5 @@
-import { describeValue, kindOf } from '@connector-proxy/core';
+import { type Coerced, describeValue, kindOf, type Problem } from '@connector-proxy/core';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import { invalidParameters } from './errors.js';
 
 /** One mailbox: `Jane Doe <jane@example.com>` is `{ name: 'Jane Doe', address: 'jane@example.com' }`. */
 export interface Address {
@@ -15,36 +14,39 @@ export interface Address {
  */
 const MAILBOX = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".][^\s@<>()[\]\\,;:"]*$/u;
 
+/** The JSON Schema of an address parameter: one text, or a list of texts. */
+export const ADDRESSES_SCHEMA = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+
 /**
- * Reads an address parameter: one text with addresses separated by commas (or semicolons), or a
- * list of such texts. Display names are kept (`"Doe, Jane" <jane@example.com>`). An absent value
- * is an empty list; anything unreadable is an InvalidParameters error naming the parameter.
+ * Reads addresses: one text with addresses separated by commas (or semicolons), or a list of such
+ * texts. Display names are kept (`"Doe, Jane" <jane@example.com>`); an empty text is no address.
+ * Every unreadable item is a problem naming where it is (`[1]: "nope" is not an email address`).
  */
-export function readAddresses(value: unknown, id: string): Address[] {
-  if (value === undefined || value === null) return [];
-  const texts = Array.isArray(value) ? value : [value];
-  return texts.flatMap((text, index) => {
-    const where = Array.isArray(value) ? `${id}[${index}]` : id;
-    if (typeof text !== 'string')
-      throw invalidParameters(`${where} must be a text with email addresses, got ${kindOf(text)}`);
-    return parseAddresses(text, where);
+export function toAddresses(value: unknown): Coerced<Address[]> {
+  const listed = Array.isArray(value);
+  const problems: Problem[] = [];
+  const addresses: Address[] = [];
+  (listed ? value : [value]).forEach((text: unknown, index) => {
+    const path = listed ? [index] : [];
+    if (typeof text !== 'string') {
+      problems.push({ path, message: `must be a text with email addresses, got ${kindOf(text)}` });
+      return;
+    }
+    for (const { name, address } of addressparser(text, { flatten: true })) {
+      if (MAILBOX.test(address)) addresses.push({ name, address });
+      else problems.push({ path, message: `: ${describeValue(address || name)} is not an email address` });
+    }
   });
+  if (problems.length > 0) return { ok: false, problem: problems[0]?.message ?? '', problems };
+  return { ok: true, value: addresses };
 }
 
 /** Reads a parameter that must hold exactly one address, such as `email_from`. */
-export function readAddress(value: string, id: string): Address {
-  const [first, ...others] = readAddresses(value, id);
-  if (first === undefined) throw invalidParameters(`${id} must hold an email address, got ${describeValue(value)}`);
-  if (others.length > 0) throw invalidParameters(`${id} must hold one email address, got ${others.length + 1}`);
-  return first;
-}
-
-function parseAddresses(text: string, where: string): Address[] {
-  return addressparser(text, { flatten: true }).map(({ name, address }) => {
-    if (!MAILBOX.test(address)) {
-      const shown = address || name;
-      throw invalidParameters(`${where}: ${describeValue(shown)} is not an email address`);
-    }
-    return { name, address };
-  });
+export function toOneAddress(text: string): Coerced<Address> {
+  const read = toAddresses(text);
+  if (!read.ok) return read;
+  const [first, ...others] = read.value;
+  if (first === undefined) return { ok: false, problem: `must hold an email address, got ${describeValue(text)}` };
+  if (others.length > 0) return { ok: false, problem: `must hold one email address, got ${others.length + 1}` };
+  return { ok: true, value: first };
 }

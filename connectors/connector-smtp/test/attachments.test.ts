@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CommandError } from '@connector-proxy/core';
-import { readAttachments } from '../src/attachments.js';
+import { describeProblems } from '@connector-proxy/core';
+import type { Attachment } from '../src/attachments.js';
+import { attachments } from '../src/params.js';
 
-const invalid = (pattern: RegExp) => (error: unknown) =>
-  error instanceof CommandError && error.code === 'InvalidParameters' && pattern.test(error.message);
+const declaration = attachments('Files');
+
+/** Reads attachments as core checks the parameter; throws its problems as core words them. */
+function readAttachments(value: unknown, id: string): Attachment[] {
+  if (value === undefined || value === null) return declaration.defaultValue as Attachment[];
+  const checked = declaration.check(value);
+  if (checked.ok) return checked.value;
+  throw new Error(describeProblems(id, checked.problems ?? [{ path: [], message: checked.problem }]).join('; '));
+}
+
+const invalid = (pattern: RegExp) => (error: unknown) => error instanceof Error && pattern.test(error.message);
 const bytes = Buffer.from([0, 1, 2, 250, 251, 255]);
 
 test('an object with base64 content keeps its filename and content type', () => {
@@ -68,5 +78,14 @@ test('items of the wrong shape are refused, naming the item and the field', () =
   assert.throws(
     () => readAttachments([{ filename: 'x', content: 'aGk=', content_type: ['text/plain'] }], 'files'),
     invalid(/files\[0\]\.content_type must be a text/),
+  );
+});
+
+test('every malformed item is reported at once', () => {
+  assert.throws(
+    () => readAttachments([42, { filename: 7, content: 'aGk=' }, 'data:,%E0%A4%A'], 'files'),
+    invalid(
+      /^files\[0\] must be a data URL .*; files\[1\]\.filename must be a text, got a number; files\[2\] has a malformed %-escape$/,
+    ),
   );
 });

@@ -8,6 +8,8 @@ export interface Io {
   stopped: Promise<void>;
   /** True when stdout is a terminal: progress notes are shown only then, so piped output stays clean. */
   isTTY?: boolean;
+  /** The file descriptor behind `stdout`, when there is one: `serve` writes its request log there, buffered. */
+  stdoutFd?: number;
 }
 
 /** The real process's {@link Io}. */
@@ -22,6 +24,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
+    stdoutFd: 1,
     stopped: new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

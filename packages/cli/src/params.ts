@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Command, isPlainObject } from '@connector-proxy/core';
+import { type Command, isJsonObject, parseJson } from '@connector-proxy/core';
 import { UsageError } from './args.js';
 
 /** Where `run` takes parameter values from, lowest precedence first. */
@@ -45,22 +45,15 @@ export async function readParams(
   return body;
 }
 
-/** Parses JSON text that must be an object (parameters, task data). */
+/** Parses JSON text that must be an object (parameters, task data), numbers exact as the server reads them. */
 export function parseObject(text: string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!isPlainObject(value)) throw new UsageError(`${what} must be a JSON object ({...})`);
-  return value;
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new UsageError(`${what} is ${parsed.problem}`);
+  if (!isJsonObject(parsed.value)) throw new UsageError(`${what} must be a JSON object ({...})`);
+  return parsed.value;
 }
 
 function parseLoosely(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : text;
 }

@@ -84,7 +84,9 @@ test('describe --json prints the entry of the detailed listing', async () => {
   assert.equal(code, 0);
   const entry = JSON.parse(out);
   assert.equal(entry.id, 'shop/Order');
-  assert.deepEqual(entry.parameters[1], {
+  const { schema, ...size } = entry.parameters[1];
+  assert.deepEqual(schema.enum, ['S', 'M', 'L']);
+  assert.deepEqual(size, {
     id: 'size',
     type: 'str',
     required: false,

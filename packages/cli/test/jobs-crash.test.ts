@@ -227,7 +227,8 @@ test('Redis: two instances share jobs; kill -9 the one running them, the other f
     CONNECTOR_PROXY_CALLBACK_RETRY_BASE_MS: '50',
     CONNECTOR_PROXY_JOBS: REDIS_URL,
     CONNECTOR_PROXY_JOBS_PREFIX: prefix,
-    CONNECTOR_PROXY_JOBS_LEASE_MS: '1000',
+    // Long enough that a busy machine still renews it in time; a dead instance's jobs move after it.
+    CONNECTOR_PROXY_JOBS_LEASE_MS: '3000',
   };
   try {
     const a = await launch(root, env);

@@ -144,3 +144,25 @@ test('run keeps a "__proto__" parameter a plain key instead of turning it into a
   assert.deepEqual(Object.keys(body).sort(), ['__proto__', 'text']);
   assert.equal(body.text, 'hi');
 });
+
+test('run keeps exact numbers from --json and --task-data in the raw envelope and in the summary', async () => {
+  const json = await run(
+    'demo/Echo',
+    '--json',
+    '{"message": 9007199254740993}',
+    '--task-data',
+    '{"order": 123456789012345678901234567890}',
+  );
+  assert.equal(json.code, 0);
+  assert.match(json.out, /"message": "9007199254740993"/);
+  assert.match(json.out, /"order": 123456789012345678901234567890/);
+  const summary = await run('demo/Echo', '--param', 'message=x', '--task-data', '{"order": 18446744073709551615}');
+  assert.match(summary.out, /"order": 18446744073709551615/);
+});
+
+test('run refuses --task-data nested deeper than the bound, naming it', async () => {
+  const deep = `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+  const { code, err } = await run('demo/Echo', '--param', 'message=x', '--task-data', deep);
+  assert.notEqual(code, 0);
+  assert.match(err, /--task-data is nested deeper than 1000 levels/);
+});

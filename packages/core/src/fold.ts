@@ -5,6 +5,7 @@
 import { isLegacyResult } from './command.js';
 import { ErrorCode, isCommandError } from './errors.js';
 import type { Failure, Invocation } from './invocation.js';
+import { isJsonObject, stringifyJson } from './json.js';
 import { describeValue, kindOf } from './param.js';
 import { type EnvelopeV2, type LegacyAnswer, type ResultFields, toEnvelope, toWireError } from './protocol.js';
 import { maskValue, type SecretMask } from './secrets.js';
@@ -56,7 +57,7 @@ function toLegacyAnswer(output: Record<string, unknown>): LegacyAnswer | string 
   if (typeof response === 'string') return { status, mimetype: mimetype ?? 'text/plain', body: response };
   let body: string | undefined;
   try {
-    body = JSON.stringify(response ?? null);
+    body = stringifyJson(response ?? null);
   } catch (error) {
     return `the command returned a response that is not JSON: ${textOf(error instanceof Error ? error.message : error)}`;
   }
@@ -130,9 +131,9 @@ function rejectedWith(failure: Failure, code: string, message: string, logs: str
   return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), logs), failure };
 }
 
-/** True for a JSON object (not null, not an array). */
+/** True for a JSON object (not null, not an array, not an exact number). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isJsonObject(value);
 }
 
 /** An invocation that failed before the command ran (unknown command, bad body ...). */

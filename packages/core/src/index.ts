@@ -19,7 +19,7 @@ export {
 } from './command.js';
 export type { Connector, ConnectorDefinition } from './connector.js';
 export { COMMAND_NAME, CONNECTOR_NAME, defineConnector, isConnector } from './connector.js';
-export type { DescribeOptions } from './describe.js';
+export type { DescribeOptions, DetailedWireParameter } from './describe.js';
 export { describeCommand, describeErrors } from './describe.js';
 export type { CommandErrorOptions, ErrorCodeName } from './errors.js';
 export { CommandError, DefinitionError, ERROR_MEANINGS, ErrorCode, isCommandError } from './errors.js';
@@ -28,10 +28,35 @@ export type { Failure, Invocation } from './invocation.js';
 export { statusOf } from './invocation.js';
 export type { InvokeOptions } from './invoke.js';
 export { DEFAULT_TIMEOUT_MS, invoke, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
+export type { ParsedJson, ParseJsonOptions, StringifyJsonOptions } from './json.js';
+export {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_WRITE_DEPTH,
+  ExactNumber,
+  isExactNumber,
+  isJsonObject,
+  JsonError,
+  parseJson,
+  stringifyJson,
+  toPathText,
+} from './json.js';
 export type { OpenApiOptions } from './openapi.js';
 export { toOpenApi } from './openapi.js';
-export type { Coerced, ParamShape, ParamsOf, ParamType } from './param.js';
-export { describeValue, kindOf, Param, param } from './param.js';
+export type {
+  ArrayOptions,
+  Coerced,
+  Fields,
+  ObjectOf,
+  ObjectOptions,
+  ParamShape,
+  ParamsOf,
+  ParamType,
+  Problem,
+  RecordOptions,
+  TypeOf,
+  UnionOptions,
+} from './param.js';
+export { describeProblems, describeValue, kindOf, narrow, Param, param, shape } from './param.js';
 export type {
   EnvelopeV2,
   LegacyAnswer,

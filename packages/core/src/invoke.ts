@@ -3,6 +3,7 @@ import type { Command, CommandContext, TaskInfo } from './command.js';
 import { ErrorCode } from './errors.js';
 import { failedWith, foldError, foldOutput, isPlainObject, maskInvocation, rejected } from './fold.js';
 import type { Invocation } from './invocation.js';
+import { describeProblems } from './param.js';
 import { RESERVED_PREFIX, RequestKey } from './protocol.js';
 import type { Target } from './registry.js';
 import { createSecretSet, type SecretMask } from './secrets.js';
@@ -215,7 +216,7 @@ function bindParams(command: Command, body: Record<string, unknown>): Bound {
     }
     const checked = p.check(raw);
     if (checked.ok) entries.push([id, checked.value]);
-    else problems.push(`${id} ${checked.problem}`);
+    else problems.push(...describeProblems(id, checked.problems ?? [{ path: [], message: checked.problem }]));
   }
   // fromEntries defines own properties, so even a declared "__proto__" cannot reach a prototype.
   const args = Object.fromEntries(entries);

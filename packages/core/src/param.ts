@@ -1,186 +1,35 @@
-import { DefinitionError } from './errors.js';
+/**
+ * Declares command parameters: the editor's four types (the listing copies them as they are),
+ * plus structured shapes for `any` parameters, each with a JSON Schema and checked by core.
+ */
+import { CommandError, ErrorCode } from './errors.js';
+import { describeProblems, type Param } from './param-base.js';
+import { scalars } from './scalars.js';
+import { arrayOf, objectOf, recordOf, unionOf } from './shapes.js';
 
-/** The four parameter types the diagram editor knows; the listing copies them as they are. */
-export type ParamType = 'str' | 'int' | 'bool' | 'any';
-
-/** The outcome of checking one value: the coerced value, or a readable reason it was refused. */
-export type Coerced<T> = { ok: true; value: T } | { ok: false; problem: string };
-
-/** `show` describes a refused value for the message; for a secret it shows only the kind. */
-type Coerce<T> = (value: unknown, show: (value: unknown) => string) => Coerced<T>;
-
-interface ParamState {
-  readonly type: ParamType;
-  readonly description: string | undefined;
-  readonly optional: boolean;
-  readonly hasDefault: boolean;
-  readonly defaultValue: unknown;
-  readonly secret: boolean;
-  readonly enumValues: readonly string[] | undefined;
-  readonly coerce: Coerce<unknown>;
-}
+export type { Coerced, JsonSchema, ParamType, Problem } from './param-base.js';
+export { describeProblems, describeValue, kindOf, Param } from './param-base.js';
+export type { ArrayOptions, Fields, ObjectOf, ObjectOptions, RecordOptions, TypeOf, UnionOptions } from './shapes.js';
 
 /**
- * One declared parameter of a command. `T` is the type `run` receives; it is what the
- * declaration says (`.optional()` adds `undefined`), so nothing is restated or cast.
+ * The parameter builders. `str`, `int`, `bool`, `any` and `enum` as the editor lists them;
+ * `bigint` (listed as `int`) for exact integers of any size; `object`, `array`, `record` and
+ * `union` (listed as `any`) for structured values, narrowed before `run` sees them.
  */
-export class Param<T> {
-  /** Phantom field that carries `T` for inference; never set at run time. */
-  declare readonly __type: T;
-  readonly #state: ParamState;
-
-  constructor(state: ParamState) {
-    this.#state = state;
-  }
-
-  get type(): ParamType {
-    return this.#state.type;
-  }
-  get description(): string | undefined {
-    return this.#state.description;
-  }
-  /** True when a value must be given: no default and not optional (as the Python proxy lists it). */
-  get required(): boolean {
-    return !this.#state.optional && !this.#state.hasDefault;
-  }
-  get hasDefault(): boolean {
-    return this.#state.hasDefault;
-  }
-  get defaultValue(): unknown {
-    return this.#state.defaultValue;
-  }
-  get isSecret(): boolean {
-    return this.#state.secret;
-  }
-  get enumValues(): readonly string[] | undefined {
-    return this.#state.enumValues;
-  }
-
-  /** The value may be left out (or sent as null); `run` then receives `undefined`. */
-  optional(): Param<T | undefined> {
-    return new Param({ ...this.#state, optional: true });
-  }
-
-  /** The value used when none (or null) is given; the parameter is then not required. */
-  default(value: NonNullable<T>): Param<NonNullable<T>> {
-    return new Param({ ...this.#state, hasDefault: true, defaultValue: value });
-  }
-
-  /** Marks a credential: its value is masked in `spiff__logs` and error messages. */
-  secret(): Param<T> {
-    return new Param({ ...this.#state, secret: true });
-  }
-
-  /** Replaces the human description shown in detailed listings and `connector-proxy list`. */
-  describe(description: string): Param<T> {
-    return new Param({ ...this.#state, description });
-  }
-
-  /** Checks and converts one present, non-null value. */
-  check(value: unknown): Coerced<T> {
-    return this.#state.coerce(value, this.#state.secret ? kindOf : describeValue) as Coerced<T>;
-  }
-}
-
-const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
-
-function toStr(value: unknown): Coerced<string> {
-  if (typeof value === 'string') return { ok: true, value };
-  if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: String(value) };
-  if (typeof value === 'boolean') return { ok: true, value: String(value) };
-  return { ok: false, problem: `must be a string, got ${kindOf(value)}` };
-}
-
-function toInt(value: unknown, show: (value: unknown) => string): Coerced<number> {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return { ok: true, value };
-  if (typeof value === 'string' && INTEGER_TEXT.test(value)) {
-    const parsed = Number(value.trim());
-    if (Number.isSafeInteger(parsed)) return { ok: true, value: parsed };
-  }
-  return { ok: false, problem: `must be an integer, got ${show(value)}` };
-}
-
-function toBool(value: unknown, show: (value: unknown) => string): Coerced<boolean> {
-  if (typeof value === 'boolean') return { ok: true, value };
-  if (typeof value === 'string') {
-    const text = value.trim().toLowerCase();
-    if (text === 'true') return { ok: true, value: true };
-    if (text === 'false') return { ok: true, value: false };
-  }
-  return { ok: false, problem: `must be true or false, got ${show(value)}` };
-}
-
-function toAny(value: unknown): Coerced<unknown> {
-  return { ok: true, value };
-}
-
-/** A short, safe description of a value for error messages (never the whole value). */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return JSON.stringify(shown);
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return kindOf(value);
-}
-
-/** The JSON kind of a value, as a noun for messages. */
-export function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number') return 'a number';
-  return `a ${typeof value}`;
-}
-
-function create<T>(type: ParamType, coerce: Coerce<T>, description?: string, enumValues?: readonly string[]): Param<T> {
-  return new Param<T>({
-    type,
-    description,
-    optional: false,
-    hasDefault: false,
-    defaultValue: undefined,
-    secret: false,
-    enumValues,
-    coerce,
-  });
-}
-
-function oneOf<const V extends string>(values: readonly V[], description?: string): Param<V> {
-  if (values.length === 0) throw new DefinitionError('param.enum needs at least one value');
-  // A copy, so the caller's array cannot change the declaration (or the listing) later.
-  const own = Object.freeze([...values]);
-  const allowed = new Set<string>(own);
-  const list = own.map((v) => JSON.stringify(v)).join(', ');
-  const coerce: Coerce<V> = (value, show) => {
-    const text = toStr(value);
-    if (!text.ok) return text;
-    if (allowed.has(text.value)) return { ok: true, value: text.value as V };
-    return { ok: false, problem: `must be one of ${list}, got ${show(value)}` };
-  };
-  return create('str', coerce, description, own);
-}
-
-/** Declares command parameters: exactly the editor's four types, plus an enum form of `str`. */
 export const param = {
-  /** Text; numbers and booleans are turned into their text. */
-  str: (description?: string): Param<string> => create('str', toStr, description),
-  /** A whole number; integer strings such as "587" are accepted. */
-  int: (description?: string): Param<number> => create('int', toInt, description),
-  /** true or false; the strings "true" and "false" are accepted. */
-  bool: (description?: string): Param<boolean> => create('bool', toBool, description),
-  /** Any JSON value; narrow it in the command with a named helper that throws a clear error. */
-  any: (description?: string): Param<unknown> => create('any', toAny, description),
-  /** A string limited to the given values; listed as `str`. */
-  enum: oneOf,
-  /**
-   * A parameter listed as one of the four types but checked by the connector's own function,
-   * for the rare wire contract the four cannot express (a `str` that also takes a list of texts).
-   */
-  custom: <T>(type: ParamType, check: (value: unknown) => Coerced<T>, description?: string): Param<T> =>
-    create(type, check, description),
+  ...scalars,
+  /** An object with named fields (`shape.*`); a field that is optional may be left out or null. */
+  object: objectOf,
+  /** A list whose items all have one shape. */
+  array: arrayOf,
+  /** An object of any string keys to one shape (headers, query parameters). */
+  record: recordOf,
+  /** The first of a few shapes that takes the value. */
+  union: unionOf,
 };
+
+/** The same builders for positions inside a structured parameter (their wire type is not listed). */
+export const shape = param;
 
 /** A command's parameter declarations, by wire id. */
 export type ParamShape = Record<string, Param<unknown>>;
@@ -189,3 +38,21 @@ export type ParamShape = Record<string, Param<unknown>>;
 export type ParamsOf<P extends ParamShape> = {
   [K in keyof P]: P[K] extends Param<infer T> ? T : never;
 };
+
+/**
+ * Checks a value against a declaration where only the command knows which one applies (a
+ * parameter whose shape depends on another's value): the narrowed value, or an InvalidParameters
+ * error (400) worded as core words its own parameter problems.
+ */
+export function narrow<T>(declaration: Param<T>, value: unknown, name: string): T {
+  const checked = declaration.check(value);
+  if (checked.ok) return checked.value;
+  const problems = checked.problems ?? [{ path: [], message: checked.problem }];
+  throw new CommandError(
+    ErrorCode.InvalidParameters,
+    `invalid parameters: ${describeProblems(name, problems).join('; ')}`,
+    {
+      httpStatus: 400,
+    },
+  );
+}

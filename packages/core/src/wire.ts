@@ -4,6 +4,7 @@
  */
 import { ErrorCode } from './errors.js';
 import { type Failure, type Invocation, statusOf } from './invocation.js';
+import { parseJson, stringifyJson } from './json.js';
 import { type EnvelopeV2, toEnvelope, toWireError } from './protocol.js';
 
 /** An answer ready to send. */
@@ -13,8 +14,15 @@ export interface WireResponse {
   body: string | null;
 }
 
-/** Serializes JSON for the wire; the exact-number writer once it is there. */
+/** Serializes JSON for the wire; core's exact-number writer by default. */
 export type JsonWriter = (value: unknown) => string;
+
+/** Parses JSON text losslessly, throwing on failure (as the `parse` of {@link toCallbackEnvelope}). */
+function readJson(text: string): unknown {
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new SyntaxError(`the text is ${parsed.problem}`);
+  return parsed.value;
+}
 
 /** Statuses whose answers cannot carry a body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
@@ -24,10 +32,10 @@ const JSON_CONTENT_TYPE = 'application/json';
 /**
  * The status, headers and body of an invocation. A legacy answer goes out as the command gave it;
  * an envelope as JSON, with the outer status decided by {@link statusOf}. A result JSON cannot
- * carry (a cycle, a BigInt in a plain writer, nesting too deep) is the command's fault: answered
+ * carry (NaN or Infinity, a cycle, nesting too deep) is the command's fault: answered
  * as an `InvalidCommandResult` crash with the logs it wrote.
  */
-export function toWireResponse(invocation: Invocation, write: JsonWriter = JSON.stringify): WireResponse {
+export function toWireResponse(invocation: Invocation, write: JsonWriter = stringifyJson): WireResponse {
   if (invocation.kind === 'v1') {
     const { status, mimetype, body } = invocation.answer;
     return { status, headers: { 'Content-Type': mimetype }, body: NULL_BODY_STATUSES.has(status) ? null : body };
@@ -65,7 +73,7 @@ export function failureOf(invocation: Invocation): Failure | null {
  * SpiffArena's callback endpoint requires. A legacy answer becomes a version-2 result; its
  * status >= 300 becomes `http_status` (and Arena's ServiceTaskHttpError).
  */
-export function toCallbackEnvelope(invocation: Invocation, parse: (text: string) => unknown = JSON.parse): EnvelopeV2 {
+export function toCallbackEnvelope(invocation: Invocation, parse: (text: string) => unknown = readJson): EnvelopeV2 {
   if (invocation.kind === 'v1') {
     const { answer, logs } = invocation;
     let body: unknown = answer.body;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { defineCommand, describeCommand, describeErrors, param, type WireCommandEntry } from '@connector-proxy/core';
+import {
+  defineCommand,
+  describeCommand,
+  describeErrors,
+  param,
+  shape,
+  type WireCommandEntry,
+} from '@connector-proxy/core';
 
 const reference: { commands: WireCommandEntry[] } = JSON.parse(
   readFileSync(new URL('../../../fixtures/python-reference/reference-commands.json', import.meta.url), 'utf8'),
@@ -67,8 +74,15 @@ test('the detailed listing adds description, default, enum and secret where decl
     id: 'demo/Send',
     description: 'Sends something.',
     parameters: [
-      { id: 'token', type: 'str', required: true, description: 'API token', secret: true },
-      { id: 'attempts', type: 'int', required: false, default: 3 },
+      {
+        id: 'token',
+        type: 'str',
+        required: true,
+        description: 'API token',
+        secret: true,
+        schema: { type: 'string', description: 'API token' },
+      },
+      { id: 'attempts', type: 'int', required: false, default: 3, schema: { type: 'integer', default: 3 } },
       {
         id: 'format',
         type: 'str',
@@ -76,11 +90,58 @@ test('the detailed listing adds description, default, enum and secret where decl
         description: 'Body format',
         default: 'json',
         enum: ['json', 'form'],
+        schema: { type: 'string', enum: ['json', 'form'], description: 'Body format', default: 'json' },
       },
-      { id: 'flag', type: 'bool', required: false },
+      { id: 'flag', type: 'bool', required: false, schema: { type: 'boolean' } },
     ],
     errors: describeErrors(command),
   });
+});
+
+test('a structured parameter is listed as any, with its JSON Schema only in the detailed listing', () => {
+  const command = defineCommand({
+    params: {
+      order: param.object({
+        id: shape.bigint('Order id'),
+        items: shape.array(shape.object({ sku: shape.str(), qty: shape.int().min(1) })),
+        note: shape.str().optional(),
+      }),
+      tags: param.record(shape.union([shape.str(), shape.int()])).optional(),
+      limit: param.int().min(1).max(100).default(10),
+    },
+    run: ok,
+  });
+  assert.deepEqual(describeCommand('demo/Order', command).parameters, [
+    { id: 'order', type: 'any', required: true },
+    { id: 'tags', type: 'any', required: false },
+    { id: 'limit', type: 'int', required: false },
+  ]);
+  const [order, tags, limit] = describeCommand('demo/Order', command, { detailed: true }).parameters.map(
+    (p) => (p as { schema?: unknown }).schema,
+  );
+  assert.deepEqual(order, {
+    type: 'object',
+    properties: {
+      id: { type: 'integer', description: 'Order id' },
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 1 } },
+          required: ['sku', 'qty'],
+          additionalProperties: false,
+        },
+      },
+      note: { type: 'string' },
+    },
+    required: ['id', 'items'],
+    additionalProperties: false,
+  });
+  assert.deepEqual(tags, {
+    type: 'object',
+    additionalProperties: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+  });
+  assert.deepEqual(limit, { type: 'integer', default: 10, minimum: 1, maximum: 100 });
 });
 
 test('the detailed listing shows declared results, error codes, long-running and idempotent flags', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DefinitionError, describeValue, kindOf, param } from '@connector-proxy/core';
+import { DefinitionError, describeValue, ExactNumber, kindOf, param } from '@connector-proxy/core';
 
 describe('declaring parameters', () => {
   test('each builder declares its editor type and is required until said otherwise', () => {
@@ -174,4 +174,56 @@ test("param.custom lists its declared type and checks values with the connector'
   assert.deepEqual(textOrList.check(['a', 'b']), { ok: true, value: ['a', 'b'] });
   assert.deepEqual(textOrList.check(7), { ok: false, problem: 'must be a text or a list' });
   assert.equal(textOrList.optional().required, false);
+});
+
+describe('integers, exact and bounded', () => {
+  test('int refuses an integer a double would round, saying the command needs a safe integer', () => {
+    for (const value of [new ExactNumber('9007199254740993'), '9007199254740993', 2 ** 53, new ExactNumber('1e30')]) {
+      const checked = param.int().check(value);
+      assert.equal(checked.ok, false);
+      assert.match(
+        checked.ok ? '' : checked.problem,
+        /^must be an integer from -9007199254740991 to 9007199254740991 \(this command needs a safe integer\), got /,
+      );
+    }
+    assert.deepEqual(param.int().check(new ExactNumber('1.0000000000000000001')), {
+      ok: false,
+      problem: 'must be an integer, got 1.0000000000000000001',
+    });
+  });
+
+  test('bigint takes integers of any size from numbers, integer strings and exact numbers, and is listed as int', () => {
+    const big = param.bigint();
+    assert.equal(big.type, 'int');
+    assert.deepEqual(big.check(587), { ok: true, value: 587n });
+    assert.deepEqual(big.check(' -12 '), { ok: true, value: -12n });
+    assert.deepEqual(big.check('123456789012345678901234567890'), { ok: true, value: 123456789012345678901234567890n });
+    assert.deepEqual(big.check(new ExactNumber('18446744073709551615')), { ok: true, value: 18446744073709551615n });
+    assert.deepEqual(big.check(new ExactNumber('1.5e3')), { ok: true, value: 1500n });
+    assert.deepEqual(big.check(new ExactNumber('1e30')), { ok: true, value: 10n ** 30n });
+    for (const value of [1.5, 'x', new ExactNumber('1.0000000000000000001'), new ExactNumber('1e99999'), true, {}]) {
+      assert.equal(big.check(value).ok, false, String(value));
+    }
+  });
+
+  test('min and max bound int and bigint parameters', () => {
+    const port = param.int().min(1).max(65_535);
+    assert.deepEqual(port.check(587), { ok: true, value: 587 });
+    assert.deepEqual(port.check(0), { ok: false, problem: 'must be between 1 and 65535, got 0' });
+    assert.deepEqual(port.check('70000'), { ok: false, problem: 'must be between 1 and 65535, got 70000' });
+    assert.deepEqual(param.int().min(1).check(0), { ok: false, problem: 'must be at least 1, got 0' });
+    assert.deepEqual(param.int().max(9).check(10), { ok: false, problem: 'must be at most 9, got 10' });
+    assert.deepEqual(param.bigint().min(0n).check(-1), { ok: false, problem: 'must be at least 0, got -1' });
+    assert.equal(param.int().min(1).optional().default(5).check(3).ok, true);
+  });
+
+  test('str keeps the digits of an exact number; kindOf and describeValue call it a number', () => {
+    assert.deepEqual(param.str().check(new ExactNumber('9007199254740993')), { ok: true, value: '9007199254740993' });
+    assert.equal(kindOf(new ExactNumber('1e400')), 'a number');
+    assert.equal(describeValue(new ExactNumber('1e400')), '1e400');
+    assert.deepEqual(param.bool().check(new ExactNumber('1e400')), {
+      ok: false,
+      problem: 'must be true or false, got 1e400',
+    });
+  });
 });

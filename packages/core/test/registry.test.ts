@@ -52,7 +52,7 @@ test('list gives one entry per command in connector then command order', () => {
     ],
   });
   assert.deepEqual(registry.list({ detailed: true })[1]?.parameters, [
-    { id: 'url', type: 'str', required: true, description: 'Where' },
+    { id: 'url', type: 'str', required: true, description: 'Where', schema: { type: 'string', description: 'Where' } },
   ]);
 });
 

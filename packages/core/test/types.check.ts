@@ -13,6 +13,7 @@ import {
   type Param,
   type ParamsOf,
   param,
+  shape,
 } from '@connector-proxy/core';
 import { createFakeContext, runCommand } from '@connector-proxy/core/testing';
 
@@ -156,6 +157,57 @@ export async function usesTheTestKit(): Promise<void> {
 // A Param of a narrower type is still a parameter declaration.
 const declared: Param<unknown> = param.enum(['a']);
 void declared;
+
+// Structured parameters: run receives the narrowed type, never unknown.
+const structured = {
+  order: param.object({
+    id: shape.bigint(),
+    items: shape.array(shape.object({ sku: shape.str(), qty: shape.int().optional() })),
+    note: shape.str().optional(),
+    rush: shape.bool().default(false),
+  }),
+  tags: param.record(shape.union([shape.str(), shape.int()])).optional(),
+  ids: param.array(shape.bigint()),
+  mode: param.union([shape.enum(['a', 'b']), shape.array(shape.str())]),
+  port: param.int().min(1).max(65_535),
+  big: param.bigint().min(0n).default(1n),
+  address: param.str().refine((text) => ({ ok: true as const, value: { address: text } })),
+};
+type StructuredArgs = ParamsOf<typeof structured>;
+expectType<
+  Equal<
+    StructuredArgs['order'],
+    { id: bigint; items: { sku: string; qty?: number | undefined }[]; rush: boolean; note?: string | undefined }
+  >
+>();
+expectType<Equal<StructuredArgs['tags'], Record<string, string | number> | undefined>>();
+expectType<Equal<StructuredArgs['ids'], bigint[]>>();
+expectType<Equal<StructuredArgs['mode'], 'a' | 'b' | string[]>>();
+expectType<Equal<StructuredArgs['port'], number>>();
+expectType<Equal<StructuredArgs['big'], bigint>>();
+expectType<Equal<StructuredArgs['address'], { address: string }>>();
+
+export const Structured = defineCommand({
+  params: structured,
+  run({ order, tags, ids }) {
+    const first: string | undefined = order.items[0]?.sku;
+    const total: bigint = ids.reduce((sum, id) => sum + id, order.id);
+    // @ts-expect-error an optional field may be undefined
+    const qty: number = order.items[0]?.qty;
+    // @ts-expect-error an undeclared field does not exist
+    order.colour;
+    // @ts-expect-error a record of optional tags may itself be undefined
+    tags.x;
+    return { body: { first, total: String(total), qty } };
+  },
+});
+
+// @ts-expect-error min and max bound numbers only
+param.str().min(1);
+// @ts-expect-error a structured field must be declared with a builder
+param.object({ name: 'str' });
+// @ts-expect-error a bigint default is a bigint
+param.bigint().default(1);
 
 // A command naming its connector's services gets their configuration and services typed.
 const pooled = defineServices({

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isFinished, type Job } from './job.js';
 import { Journal } from './journal.js';
+import { DEFAULT_DATA_DIR } from './settings.js';
 import { Abandoned, type AddOptions, type JobStore, type ListOptions, type StartOptions, type Work } from './store.js';
 
 /** Options of {@link openFileStore}. */
@@ -14,7 +15,6 @@ export interface FileStoreOptions {
 }
 
 /** The default folder, beside the working directory. */
-export const DEFAULT_DATA_DIR = '.connector-proxy-data';
 /** Finished jobs are kept a week for `GET /v1/jobs/<id>` and re-delivery. */
 export const DEFAULT_RETAIN_MS = 7 * 24 * 3_600_000;
 /** setTimeout fires at once for longer delays. */

@@ -4,7 +4,9 @@ export type { AttemptOutcome, CallbackCredential, DeliverOptions } from './deliv
 export { credentialHeader, deliverOnce } from './delivery.js';
 export { CALLBACK_NOT_ALLOWED } from './envelope.js';
 export type { FileStoreOptions } from './file-store.js';
-export { DEFAULT_DATA_DIR, DEFAULT_RETAIN_MS, openFileStore } from './file-store.js';
+export { DEFAULT_RETAIN_MS, openFileStore } from './file-store.js';
+export type { CommandGuard } from './guard.js';
+export { guardedInvoke } from './guard.js';
 export type { ArenaAnswer, Job, JobState, JobView } from './job.js';
 export { isFinished, isJobState, JOB_STATES, toJobView } from './job.js';
 export type { OriginCheck } from './origins.js';
@@ -12,7 +14,6 @@ export { createOriginCheck, toOrigin } from './origins.js';
 export type { RedisStoreOptions } from './redis-store.js';
 export { describeRedisUrl, openRedisStore } from './redis-store.js';
 export type {
-  CommandGuard,
   Handled,
   JobRequest,
   JobRunner,
@@ -21,13 +22,15 @@ export type {
   ResolveCommand,
 } from './runner.js';
 export {
-  ASYNC_AFTER_LIMIT_MS,
   createJobRunner,
   DEFAULT_ATTEMPT_TIMEOUT_MS,
+} from './runner.js';
+export {
+  ASYNC_AFTER_LIMIT_MS,
   DEFAULT_CALLBACK_TTL_MS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_DATA_DIR,
   DEFAULT_RETRY,
-  guardedInvoke,
-} from './runner.js';
+} from './settings.js';
 export type { AddOptions, JobStore, ListOptions, Next, StartOptions, Work } from './store.js';
 export { Abandoned } from './store.js';

@@ -20,19 +20,17 @@ import { type BackoffOptions, backoffMs, readRetryAfter } from './backoff.js';
 import { encode } from './codec.js';
 import { type CallbackCredential, deliverOnce } from './delivery.js';
 import { CALLBACK_NOT_ALLOWED, serializeCallback, toFailureEnvelope } from './envelope.js';
+import { type CommandGuard, guardedInvoke } from './guard.js';
 import type { Job, JobState } from './job.js';
 import { createJobMetrics } from './metrics.js';
 import { createOriginCheck } from './origins.js';
 import { findParamProblems } from './params.js';
+import { ASYNC_AFTER_LIMIT_MS, DEFAULT_CALLBACK_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRY } from './settings.js';
 import { Abandoned, type JobStore, type Next } from './store.js';
 
 /** Arena gives up on a request after 45 s; a command switched to the callback must be switched before. */
-export const ASYNC_AFTER_LIMIT_MS = 45_000;
-export const DEFAULT_CALLBACK_TTL_MS = 24 * 3_600_000;
-export const DEFAULT_RETRY: BackoffOptions = { baseMs: 1_000, maxMs: 300_000 };
 /** One delivery attempt may take this long: Arena locks the instance (retrying for up to 6 s) and runs engine steps. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
-export const DEFAULT_CONCURRENCY = 100;
 
 /** One `/v1/do` request, as the server has it after finding the command and parsing the body. */
 export interface JobRequest {
@@ -49,22 +47,6 @@ export type Handled = { kind: 'invocation'; invocation: Invocation } | { kind: '
 export type ResolveCommand = (id: string) => Target | undefined;
 
 /** Options of {@link createJobRunner}. */
-/** Runs a command under the proxy's egress policy (the server's EgressGuard has this shape). */
-export interface CommandGuard {
-  run<T>(fn: (denial: () => string | undefined) => Promise<T>): Promise<T>;
-}
-
-/** `invoke`, under the guard when there is one, so background runs meet the same egress policy. */
-export function guardedInvoke(
-  guard: CommandGuard | undefined,
-  target: Parameters<typeof invoke>[0],
-  body: unknown,
-  options: InvokeOptions,
-): Promise<Invocation> {
-  if (!guard) return invoke(target, body, options);
-  return guard.run((denial) => invoke(target, body, { ...options, denial }));
-}
-
 export interface JobRunnerOptions {
   store: JobStore;
   /** The egress policy commands run under. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { isPlainObject } from '@connector-proxy/core';
+import { isJsonObject, kindOf, parseJson } from '@connector-proxy/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { getBodyOf } from './bindings.js';
@@ -8,22 +8,20 @@ import { getBodyOf } from './bindings.js';
 export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string };
 
 /**
- * Reads a `/v1/do` request body as a JSON object. An empty body is `{}`; for GET, query
- * parameters are added (body keys win), so a command can be tried from a browser. JSON.parse
- * makes `__proto__` an own key, never a prototype, so a body cannot reach Object.prototype.
+ * Reads a `/v1/do` request body as a JSON object, numbers exact and nesting bounded. An empty
+ * body is `{}`; for GET, query parameters are added (body keys win), so a command can be tried
+ * from a browser. `__proto__` becomes an own key, never a prototype, so a body cannot reach
+ * Object.prototype.
  */
 export function readJsonBody(text: string, queries: Record<string, string[]> | undefined): BodyResult {
   let value: unknown = {};
   if (text.trim() !== '') {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { ok: false, problem: `the request body is not valid JSON: ${reason}` };
-    }
+    const parsed = parseJson(text);
+    if (!parsed.ok) return { ok: false, problem: `the request body is ${parsed.problem}` };
+    value = parsed.value;
   }
-  if (!isPlainObject(value)) {
-    return { ok: false, problem: `the request body must be a JSON object, got ${describeJson(value)}` };
+  if (!isJsonObject(value)) {
+    return { ok: false, problem: `the request body must be a JSON object, got ${kindOf(value)}` };
   }
   if (queries) {
     for (const [key, values] of Object.entries(queries)) {
@@ -38,12 +36,6 @@ export function readJsonBody(text: string, queries: Record<string, string[]> | u
     }
   }
   return { ok: true, value };
-}
-
-function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
 import {
   ASYNC_AFTER_LIMIT_MS,
@@ -7,7 +8,7 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_RETRY,
   toOrigin,
-} from '@connector-proxy/jobs';
+} from '@connector-proxy/jobs/settings';
 import { createEgressPolicy } from './egress/policy.js';
 
 /** The proxy's settings; built only by {@link readConfig}, everything else takes it as an argument. */
@@ -47,6 +48,8 @@ export interface Config {
    * each connector's declarations at startup (core's `startRegistry`).
    */
   connectorEnv: Record<string, string>;
+  /** Server processes sharing the port (node:cluster); 1 runs none. */
+  workers: number;
   /** Long-running commands and their callbacks; undefined when callbacks are not configured. */
   jobs: JobsConfig | undefined;
 }
@@ -174,6 +177,10 @@ export const SERVER_ENV = {
     default: '30000',
     description: 'Redis: a job whose instance stops renewing its lease this long is taken over, in ms',
   },
+  CONNECTOR_PROXY_WORKERS: {
+    default: '1',
+    description: 'processes serving one port: a number, or auto for one per available core',
+  },
   CONNECTOR_PROXY_JOBS_CONCURRENCY: {
     default: String(DEFAULT_CONCURRENCY),
     description: 'jobs one instance runs and delivers at once',
@@ -210,7 +217,14 @@ export function readConfig(env: Env): Config {
     connectorEnv: readConnectorEnv(env),
     egress: readEgress(env),
     jobs: readJobsConfig(env),
+    workers: readWorkers(env),
   };
+}
+
+/** `CONNECTOR_PROXY_WORKERS`: a number, or `auto` for one per available core. */
+function readWorkers(env: Env): number {
+  if (text(env, 'CONNECTOR_PROXY_WORKERS') === 'auto') return availableParallelism();
+  return integer(env, 'CONNECTOR_PROXY_WORKERS', 1, 1, 256);
 }
 
 function readEgress(env: Env): Config['egress'] {

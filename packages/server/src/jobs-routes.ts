@@ -3,15 +3,8 @@
  * runner (a 202, a switch to the callback, or a synchronous run that says why), and `/v1/jobs`.
  */
 import { type InvokeOptions, isPlainObject, RequestKey, type Target, type WireResponse } from '@connector-proxy/core';
-import {
-  type CommandGuard,
-  guardedInvoke,
-  type Handled,
-  isJobState,
-  JOB_STATES,
-  type JobRunner,
-  toJobView,
-} from '@connector-proxy/jobs';
+import type { Handled, JobRunner } from '@connector-proxy/jobs';
+import { type CommandGuard, guardedInvoke, isJobState, JOB_STATES, toJobView } from '@connector-proxy/jobs/settings';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 

@@ -1,3 +1,5 @@
+export type { ClusterOptions } from './cluster.js';
+export { runCluster } from './cluster.js';
 export type { ConnectObserver, EgressGuardOptions, Resolver } from './egress/hook.js';
 export { createEgressGuard, EGRESS_DENIED, EgressDeniedError } from './egress/hook.js';
 export type { ConnectorSource, ImportedConnector, LoadedConnectors, LoadOptions } from './load.js';
@@ -10,5 +12,7 @@ export {
   loadConnectors,
   pickExport,
 } from './load.js';
+export type { LogWriter, LogWriterOptions } from './log-writer.js';
+export { createLogWriter } from './log-writer.js';
 export type { RunningServer, StartOptions } from './serve.js';
 export { formatLogEntry, startServer } from './serve.js';

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
@@ -6,6 +7,7 @@ import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
 import { createEgressFor } from './egress/hook.js';
 import { startJobs } from './jobs-start.js';
+import { createLogWriter } from './log-writer.js';
 import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
@@ -18,7 +20,10 @@ export interface RunningServer {
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
-  /** Where lines of the request log and lifecycle messages go. */
+  /**
+   * Where lines of the request log and lifecycle messages go. By default a buffered writer on
+   * stdout, flushed at close and at exit; a function given here is called once per line.
+   */
   write?: (line: string) => void;
 }
 
@@ -28,9 +33,12 @@ export async function startServer(
   registry: Registry | (() => Registry),
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const shutdown = new AbortController();
   const format = config.logFormat;
+  const writer = options.write || format === 'off' ? undefined : createLogWriter();
+  const write = options.write ?? ((line: string) => (writer ? writer.write(line) : process.stdout.write(`${line}\n`)));
+  const shutdown = new AbortController();
+  // Every command in flight listens to it, so more than 10 at once is normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const currentRegistry = typeof registry === 'function' ? registry : () => registry;
   const egress = createEgressFor(config);
   // Before listening: jobs a crash left behind are picked up, and a bad job store stops startup.
@@ -67,6 +75,7 @@ export async function startServer(
     s.once('error', reject);
   }).catch(async (error: unknown) => {
     await jobs?.close();
+    writer?.close();
     throw error;
   });
   server.on('clientError', answerClientError);
@@ -92,8 +101,11 @@ export async function startServer(
           // Every request and job is over: the connectors' pools and clients can go.
           Promise.resolve(jobsClosed)
             .then(() => currentRegistry().close())
-            .then(resolve, (error: unknown) => {
+            .catch((error: unknown) => {
               write(`connector-proxy: ${error instanceof Error ? error.message : String(error)}`);
+            })
+            .then(() => {
+              writer?.close();
               resolve();
             });
         });
@@ -106,7 +118,13 @@ export async function startServer(
 
 /** Formats one request log entry as a JSON line or a short human line. */
 export function formatLogEntry(entry: RequestLogEntry, format: 'json' | 'text'): string {
-  if (format === 'json') return escapeJsonLine(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+  if (format === 'json') {
+    // By hand, as JSON.stringify({ time, ...entry }) writes it (same keys, same order), at half the cost.
+    let line = `{"time":"${new Date().toISOString()}","method":${JSON.stringify(entry.method)},"path":${JSON.stringify(entry.path)},"status":${entry.status},"ms":${entry.ms}`;
+    if (entry.command !== undefined) line += `,"command":${JSON.stringify(entry.command)}`;
+    if (entry.errorCode !== undefined) line += `,"errorCode":${JSON.stringify(entry.errorCode)}`;
+    return escapeJsonLine(`${line}}`);
+  }
   const suffix = entry.errorCode ? ` ${escapeLogField(entry.errorCode)}` : '';
   return `${escapeLogField(entry.method)} ${escapeLogField(entry.path)} ${entry.status} ${entry.ms}ms${suffix}`;
 }

@@ -422,10 +422,11 @@ describe('methods', () => {
 
 describe('results JSON cannot carry', () => {
   const Unsendable = defineCommand({
-    params: { kind: param.enum(['bigint', 'cycle', 'deep']) },
+    params: { kind: param.enum(['bigint', 'nan', 'cycle', 'deep']) },
     run({ kind }, { log }) {
       log('built the result');
-      if (kind === 'bigint') return { body: { n: 10n } };
+      if (kind === 'bigint') return { body: { n: 10n ** 30n } };
+      if (kind === 'nan') return { body: { n: Number.NaN } };
       if (kind === 'cycle') {
         const cycle: Record<string, unknown> = {};
         cycle.self = cycle;
@@ -439,7 +440,7 @@ describe('results JSON cannot carry', () => {
   const app = createApp(createRegistry([defineConnector({ name: 'bad', commands: { Unsendable } })]));
 
   test('a body that JSON cannot carry answers 500 InvalidCommandResult with the logs, not a bare crash', async () => {
-    for (const kind of ['bigint', 'cycle', 'deep']) {
+    for (const kind of ['nan', 'cycle', 'deep']) {
       const res = await post(app, '/v1/do/bad/Unsendable', { kind });
       assert.equal(res.status, 500, kind);
       const envelope = await readJson(res);
@@ -449,12 +450,23 @@ describe('results JSON cannot carry', () => {
     }
   });
 
-  test('deeply nested task data echoed back is refused in the envelope, and the app keeps answering', async () => {
+  test('a NaN in the body is named by its path', async () => {
+    const envelope = await readJson(await post(app, '/v1/do/bad/Unsendable', { kind: 'nan' }));
+    assert.match(envelope.error.message, /command_response\.body\.n is NaN/);
+  });
+
+  test('a bigint in the body is written as its digits', async () => {
+    const res = await post(app, '/v1/do/bad/Unsendable', { kind: 'bigint' });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /"body":\{"n":1000000000000000000000000000000\}/);
+  });
+
+  test('deeply nested task data is refused at the door with a 400, and the app keeps answering', async () => {
     const app = createApp(registry);
     const body = `{"text":"x","spiff__task_data":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
     const res = await post(app, '/v1/do/test/Echo', body);
-    assert.equal(res.status, 500);
-    assert.equal((await readJson(res)).error.error_code, 'InvalidCommandResult');
+    assert.equal(res.status, 400);
+    assert.equal((await readJson(res)).error.error_code, 'InvalidRequest');
     assert.equal((await post(app, '/v1/do/test/Echo', { text: 'next' })).status, 200);
   });
 });

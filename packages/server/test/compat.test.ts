@@ -37,3 +37,26 @@ test('every command of the Python reference listing is listed with the same para
     assert.deepEqual(Object.keys(ours).sort(), ['id', 'parameters'], 'the default listing stays minimal');
   }
 });
+
+test('?detailed=true shows a JSON Schema for every parameter of every bundled command; the default listing none', async () => {
+  const { registry } = await loadConnectors({ root: repo });
+  const app = createApp(registry);
+  const plain: WireCommandEntry[] = await readJson(await app.request('/v1/commands'));
+  const detailed: WireCommandEntry[] = await readJson(await app.request('/v1/commands?detailed=true'));
+  assert.equal(plain.length, detailed.length);
+  for (const entry of plain)
+    for (const p of entry.parameters) assert.deepEqual(Object.keys(p), ['id', 'type', 'required']);
+  for (const entry of detailed) {
+    for (const p of entry.parameters as (WireCommandEntry['parameters'][number] & { schema?: unknown })[]) {
+      assert.equal(typeof p.schema, 'object', `${entry.id} ${p.id}`);
+    }
+  }
+  const send = detailed.find((e) => e.id === 'smtp/SendEmail');
+  const port = send?.parameters.find((p) => p.id === 'smtp_port') as { schema?: unknown } | undefined;
+  assert.deepEqual(port?.schema, {
+    type: 'integer',
+    description: 'SMTP server port: 25 or 587 (STARTTLS), 465 (implicit TLS), 1025/2525 locally',
+    minimum: 1,
+    maximum: 65535,
+  });
+});

@@ -1,35 +1,44 @@
 import { defineCommand, type ParamsOf, param } from '@connector-proxy/core';
-import { readAddress, readAddresses } from '../addresses.js';
-import { readAttachments } from '../attachments.js';
 import { deliver, type Login, type SmtpServer } from '../deliver.js';
 import { invalidParameters, toCommandError } from '../errors.js';
 import { composeEmail, type Email } from '../message.js';
-import { strOrList } from '../params.js';
+import { addresses, attachments, recipients, sender } from '../params.js';
 import { services } from '../services.js';
 import { readTrustedCa } from '../trust.js';
 
+const MAX_TIMEOUT_SECONDS = 600;
+
 const params = {
   // The Python connector's parameters, in its order: saved diagrams and the editor rely on them.
-  smtp_host: param.str('SMTP server host name or IP address'),
-  smtp_port: param.int('SMTP server port: 25 or 587 (STARTTLS), 465 (implicit TLS), 1025/2525 locally'),
+  smtp_host: param
+    .str('SMTP server host name or IP address')
+    .refine((host) => (host.trim() === '' ? { ok: false, problem: 'is empty' } : { ok: true, value: host.trim() })),
+  smtp_port: param
+    .int('SMTP server port: 25 or 587 (STARTTLS), 465 (implicit TLS), 1025/2525 locally')
+    .min(1)
+    .max(65_535),
   email_subject: param.str('Subject line'),
   email_body: param.str('Plain-text body'),
-  email_to: strOrList('Recipients: "a@example.com, Jane <jane@example.com>" or a list of addresses'),
-  email_from: param.str('Sender address, optionally with a name: "Jane <jane@example.com>"'),
+  email_to: recipients('Recipients: "a@example.com, Jane <jane@example.com>" or a list of addresses'),
+  email_from: sender('Sender address, optionally with a name: "Jane <jane@example.com>"'),
   smtp_user: param.str('User name to log in with; login happens only when a password is given too').optional(),
   smtp_password: param.str('Password to log in with; use a secret: "secret:SMTP_PASSWORD"').secret().optional(),
   smtp_starttls: param.bool('Upgrade the connection with STARTTLS before logging in and sending').default(false),
   // What users need beyond the tutorial; all optional.
-  email_cc: param.any('Cc recipients: comma-separated text or a list').optional(),
-  email_bcc: param.any('Bcc recipients, never shown in the message: comma-separated text or a list').optional(),
-  email_reply_to: param.any('Reply-To addresses: comma-separated text or a list').optional(),
+  email_cc: addresses('Cc recipients: comma-separated text or a list'),
+  email_bcc: addresses('Bcc recipients, never shown in the message: comma-separated text or a list'),
+  email_reply_to: addresses('Reply-To addresses: comma-separated text or a list'),
   email_body_html: param.str('HTML body, sent as an alternative to the plain-text body').optional(),
-  email_attachments: param
-    .any('Files: a list of data URLs (as file fields give them) or of { filename, content, content_type }')
-    .optional(),
+  email_attachments: attachments(
+    'Files: a list of data URLs (as file fields give them) or of { filename, content, content_type }',
+  ),
   smtp_secure: param.bool('Implicit TLS from the first byte (port 465 style); defaults to true on port 465').optional(),
   smtp_ca_cert: param.str('PEM certificate(s) of a private CA to trust besides the system ones').optional(),
-  smtp_timeout: param.int('Seconds to wait for the connection, the greeting and each reply').default(20),
+  smtp_timeout: param
+    .int('Seconds to wait for the connection, the greeting and each reply')
+    .min(1)
+    .max(MAX_TIMEOUT_SECONDS)
+    .default(20),
 };
 
 type SendEmailParams = ParamsOf<typeof params>;
@@ -67,37 +76,28 @@ export const SendEmail = defineCommand({
   },
 });
 
-/** The email as the parameters describe it; every malformed part is an InvalidParameters error. */
+/** The email as the parameters (already checked and parsed by core) describe it. */
 function readEmail(args: SendEmailParams): Email {
-  const to = readAddresses(args.email_to, 'email_to');
-  if (to.length === 0) throw invalidParameters('email_to must hold at least one email address');
   return {
-    from: readAddress(args.email_from, 'email_from'),
-    to,
-    cc: readAddresses(args.email_cc, 'email_cc'),
-    bcc: readAddresses(args.email_bcc, 'email_bcc'),
-    replyTo: readAddresses(args.email_reply_to, 'email_reply_to'),
+    from: args.email_from,
+    to: args.email_to,
+    cc: args.email_cc,
+    bcc: args.email_bcc,
+    replyTo: args.email_reply_to,
     subject: args.email_subject,
     text: args.email_body,
     html: args.email_body_html || undefined,
-    attachments: readAttachments(args.email_attachments, 'email_attachments'),
+    attachments: args.email_attachments,
   };
 }
 
-const MAX_TIMEOUT_SECONDS = 600;
-
 function readServer(args: SendEmailParams, ca: string[]): SmtpServer {
   const { smtp_host: host, smtp_port: port, smtp_starttls: starttls, smtp_timeout: timeout } = args;
-  if (host.trim() === '') throw invalidParameters('smtp_host is empty');
-  if (port < 1 || port > 65_535) throw invalidParameters(`smtp_port must be between 1 and 65535, got ${port}`);
-  if (timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
-    throw invalidParameters(`smtp_timeout must be between 1 and ${MAX_TIMEOUT_SECONDS} seconds, got ${timeout}`);
-  }
   const secure = args.smtp_secure ?? port === 465;
   if (secure && starttls) {
     throw invalidParameters('smtp_secure and smtp_starttls exclude each other: implicit TLS (465) or STARTTLS (587)');
   }
-  return { host: host.trim(), port, secure, starttls, timeoutMs: timeout * 1000, ca };
+  return { host, port, secure, starttls, timeoutMs: timeout * 1000, ca };
 }
 
 /** As in the Python connector: log in only when both a user and a password are given. */

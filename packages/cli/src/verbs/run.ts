@@ -1,4 +1,13 @@
-import { errorCodeOf, type Invocation, invoke, RequestKey, type Target, toWireResponse } from '@connector-proxy/core';
+import {
+  errorCodeOf,
+  type Invocation,
+  invoke,
+  parseJson,
+  RequestKey,
+  stringifyJson,
+  type Target,
+  toWireResponse,
+} from '@connector-proxy/core';
 import { type Config, readConfig } from '@connector-proxy/server';
 import { parseVerbArgs, UsageError } from '../args.js';
 import { loadForIo } from '../connectors.js';
@@ -135,7 +144,7 @@ function takeJsonObject(args: string[]): { jsonParams: string | undefined; rest:
 function rawOutput(invocation: Invocation): string {
   const { body } = toWireResponse(invocation);
   if (invocation.kind === 'v1' || body === null) return `${body ?? ''}\n`;
-  return `${JSON.stringify(JSON.parse(body), null, 2)}\n`;
+  return `${pretty(body)}\n`;
 }
 
 /** The readable summary: outcome, error, body and logs. */
@@ -156,8 +165,8 @@ export function summarize(id: string, invocation: Invocation): string {
     lines.push(`ok ${id}${status}`);
   }
   if ('body' in response) {
-    const text = typeof response.body === 'string' ? pretty(response.body) : JSON.stringify(response.body, null, 2);
-    lines.push(`body (${response.mimetype ?? 'application/json'}):`, indent(text ?? 'undefined'));
+    const text = typeof response.body === 'string' ? pretty(response.body) : prettyValue(response.body);
+    lines.push(`body (${response.mimetype ?? 'application/json'}):`, indent(text));
   }
   if (response.headers && Object.keys(response.headers).length > 0) {
     lines.push('headers:', ...Object.entries(response.headers).map(([k, v]) => `  ${k}: ${v}`));
@@ -171,12 +180,18 @@ function appendLogs(lines: string[], logs: readonly string[]): void {
   lines.push(`logs (${logs.length}):`, ...logs.map((line) => `  ${line}`));
 }
 
-/** JSON text re-indented; other text as it is. */
+/** JSON text re-indented, numbers exact; other text as it is. */
 function pretty(text: string): string {
+  const parsed = parseJson(text);
+  return parsed.ok ? prettyValue(parsed.value) : text;
+}
+
+/** A value as indented JSON; one JSON cannot carry is described instead (the summary must not fail). */
+function prettyValue(value: unknown): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
+    return stringifyJson(value, { indent: 2 });
+  } catch (error) {
+    return `(not JSON: ${error instanceof Error ? error.message : String(error)})`;
   }
 }
 

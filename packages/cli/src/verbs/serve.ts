@@ -1,4 +1,6 @@
-import { startServer } from '@connector-proxy/server/node';
+import cluster from 'node:cluster';
+import type { Config } from '@connector-proxy/server';
+import { runCluster, startServer } from '@connector-proxy/server/node';
 import { describeLoaded, loadForIo } from '../connectors.js';
 import { environmentHelp } from '../env-help.js';
 import type { Io } from '../io.js';
@@ -25,8 +27,27 @@ export async function serveVerb(args: string[], io: Io): Promise<number> {
     io.stdout(`${SERVE_HELP}${await environmentHelp(io)}\n`);
     return 0;
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    return runCluster({
+      workers: config.workers,
+      stopped: io.stopped,
+      shutdownGraceMs: config.shutdownGraceMs,
+      write: (line) => io.stdout(`${line}\n`),
+    });
+  }
+  try {
+    return await serveOne(config, io);
+  } finally {
+    // A worker's channel to the primary would keep it alive once it has nothing left to serve.
+    if (cluster.isWorker) cluster.worker?.disconnect();
+  }
+}
+
+async function serveOne(config: Config, io: Io): Promise<number> {
   const loaded = await loadForIo(io, config);
-  const server = await startServer(config, loaded.registry, { write: (line) => io.stdout(`${line}\n`) });
+  // On the real stdout, the server's own buffered writer; elsewhere (tests) every line through io.
+  const write = io.stdoutFd === undefined ? (line: string) => io.stdout(`${line}\n`) : undefined;
+  const server = await startServer(config, loaded.registry, write ? { write } : {});
   io.stdout(`connector-proxy: ${describeLoaded(loaded)}\n`);
   io.stdout(`connector-proxy: listening on ${server.url}${config.apiKey ? ' (API key required)' : ''}\n`);
   await io.stopped;

@@ -1,0 +1,1 @@
+export { LlmRequest } from './llm-request.js';

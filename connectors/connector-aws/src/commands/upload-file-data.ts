@@ -1,0 +1,43 @@
+import { defineCommand, param } from '@connector-proxy/core';
+import { invalid } from '../checks.js';
+import { S3_ERRORS, toAwsFailure } from '../errors.js';
+import { readFileData } from '../file-data.js';
+import { services } from '../services.js';
+
+/** Python's `UploadFileData`: a SpiffArena file value put to S3, with its Content-Type. */
+export const UploadFileData = defineCommand({
+  description: 'Upload a file (a SpiffArena file value, data:<mime>;name=<name>;base64,<data>) to an S3 bucket.',
+  services,
+  params: {
+    file_data: param.str('The file: data:<mime>;name=<file name>;base64,<data>, as a file field holds it'),
+    bucket: param.str('The S3 bucket'),
+    object_name: param.str("The object's key in the bucket (a/b/report.pdf)"),
+  },
+  idempotent: true,
+  result: {
+    description: 'HTTP 200 with the body { "result": "success" } (version 1, as Python).',
+    schema: { type: 'object', required: ['result'], properties: { result: { const: 'success' } } },
+  },
+  errors: S3_ERRORS,
+  async run({ file_data, bucket, object_name }, context) {
+    const file = readFileData(file_data);
+    if (!bucket.trim()) throw invalid('bucket must not be empty');
+    if (!object_name) throw invalid('object_name must not be empty');
+    const aws = await context.services.load();
+    const named = file.name === undefined ? '' : `, file ${file.name}`;
+    context.log(
+      `will upload ${file.bytes.length} bytes (${file.contentType}${named}) to s3://${bucket}/${object_name}`,
+    );
+    try {
+      await aws.putObject(
+        { Bucket: bucket, Key: object_name, Body: file.bytes, ContentType: file.contentType },
+        context.signal,
+      );
+    } catch (error) {
+      throw toAwsFailure(error, 'PutObject', context.signal);
+    }
+    context.log(`did upload to s3://${bucket}/${object_name}`);
+    // Python's answer, byte for byte.
+    return { response: '{ "result": "success" }', status: 200, mimetype: 'application/json' };
+  },
+});

@@ -1,0 +1,1 @@
+export { PostMessage } from './post-message.js';

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RequestLogEntry } from '../src/app.js';
+import { escapeJsonLine } from '../src/request-log.js';
+import { formatLogEntry } from '../src/serve.js';
+
+const entries: RequestLogEntry[] = [
+  { method: 'GET', path: '/v1/commands', status: 200, ms: 0.4 },
+  { method: 'POST', path: '/v1/do/http/GetRequestV2', status: 200, ms: 12, command: 'http/GetRequestV2' },
+  {
+    method: 'POST',
+    path: '/v1/do/x/"quoted"\\é\u2028',
+    status: 404,
+    ms: 0,
+    command: 'x/"quoted"',
+    errorCode: 'command_not_found',
+  },
+];
+
+test('a JSON log line is what JSON.stringify writes for the time and the entry, invisible characters escaped', () => {
+  for (const entry of entries) {
+    const line = formatLogEntry(entry, 'json');
+    const parsed = JSON.parse(line);
+    assert.match(parsed.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(line, escapeJsonLine(JSON.stringify({ time: parsed.time, ...entry })));
+    assert.deepEqual(parsed, { time: parsed.time, ...entry }, 'the same value');
+  }
+});
+
+test('a text log line is method, path, status, duration and the error code when there is one', () => {
+  assert.equal(formatLogEntry(entries[0] as RequestLogEntry, 'text'), 'GET /v1/commands 200 0.4ms');
+  assert.equal(
+    formatLogEntry(entries[2] as RequestLogEntry, 'text'),
+    'POST /v1/do/x/"quoted"\\\\é\\u2028 404 0ms command_not_found',
+  );
+});
