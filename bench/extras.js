@@ -42,7 +42,8 @@ export async function runExtras(context) {
 }
 
 /** @param {ExtrasContext} context */
-async function runSlow({ generator, upstream, example, http }) {
+async function runSlow(context) {
+  const { generator, upstream, example, http } = context;
   const proxy = await startChild('proxy.js', { args: ['text', example, http] });
   const path = '/v1/do/http/GetRequestV2';
   const bare = await startChild('bare.js', { message: { routes: [], forward: [{ method: 'POST', path }] } });
@@ -56,6 +57,13 @@ async function runSlow({ generator, upstream, example, http }) {
     const r = await runLoad(generator, { ...spec, connections: SLOW.connections, duration: SLOW.duration });
     lines.push([name, Math.round(r.rps).toString(), r.failed.toString(), millis(r.p50Ms), millis(r.p99Ms)]);
   }
+  // The same through the built CLI with two workers: a burst of answers is shared by two cores.
+  const cli = await startCli(context, { CONNECTOR_PROXY_WORKERS: '2' });
+  await waitForWorkers(cli, 2);
+  const spec = { ...request, url: `${cli.url}${path}`, expect: '"error":null' };
+  const r = await runLoad(generator, { ...spec, connections: SLOW.connections, duration: SLOW.duration });
+  lines.push(['proxy, 2 workers', Math.round(r.rps).toString(), r.failed.toString(), millis(r.p50Ms), millis(r.p99Ms)]);
+  await stopCli(cli.child);
   console.log(
     `\n${SLOW.connections} concurrent http/GetRequestV2 calls to an upstream answering after 500 ms, ${SLOW.duration} s:`,
   );
@@ -184,6 +192,18 @@ async function startCli({ repo, example, http, built }, env) {
   return { child, url: /** @type {string} */ (url), started, lines: () => lines, output: () => out };
 }
 
+/**
+ * Waits until every worker of a started CLI listens, before it is loaded.
+ * @param {{ output: () => string }} cli
+ * @param {number} workers
+ */
+async function waitForWorkers(cli, workers) {
+  const deadline = Date.now() + 15_000;
+  while ((cli.output().match(/listening on/g) ?? []).length < workers && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** @param {import('node:child_process').ChildProcess} child */
 function stopCli(child) {
   return new Promise((resolve) => {
@@ -245,11 +265,7 @@ async function runWorkers(context) {
   const clis = [];
   for (const workers of ['1', '2']) {
     const cli = await startCli(context, { CONNECTOR_PROXY_WORKERS: workers });
-    // Wait for every worker to listen before loading it.
-    const deadline = Date.now() + 15_000;
-    while ((cli.output().match(/listening on/g) ?? []).length < Number(workers) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitForWorkers(cli, Number(workers));
     clis.push({ workers, target: clusterTarget(`workers ${workers}`, cli.url, cli.child.pid ?? 0, cli.lines), cli });
   }
   const load = { connections: settings.connections, duration: settings.duration };

@@ -19,10 +19,12 @@ export interface ListedParam {
   type: string;
 }
 
-/** Where commands may connect: the local upstream HTTP and SMTP servers. */
+/** Where commands may connect: the local upstream HTTP and SMTP servers, and a port that hangs up. */
 export interface LocalTargets {
   httpBase: string;
   smtpPort: number;
+  /** Stands in for PostgreSQL: the machine's real one is shared, and fuzzed SQL must not reach it. */
+  hangUpPort: number;
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same cases. */
@@ -166,6 +168,8 @@ function rightValue(random: Random, param: ListedParam, targets: LocalTargets): 
   if (param.id === 'url') return `${targets.httpBase}/${random.pick(['json', 'xml', 'text', 'missing'])}`;
   if (param.id === 'smtp_host') return '127.0.0.1';
   if (param.id === 'smtp_port') return targets.smtpPort;
+  if (param.id === 'database_connection_str') return localDatabase(targets);
+  if (param.id === 'seconds') return 0;
   if (param.id === 'smtp_timeout' || param.id === 'attempts') return random.pick([1, 2]);
   // Right for a plain local server: no TLS, no login, no private CA.
   if (param.id === 'smtp_starttls' || param.id === 'smtp_secure') return false;
@@ -210,6 +214,15 @@ function pct(text: string): string {
   return out;
 }
 
+/** An object or array (not hand-written JSON text): no text check accepts it. */
+function isComposite(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !(value instanceof Raw);
+}
+
+function localDatabase(targets: LocalTargets): string {
+  return `host=127.0.0.1 port=${targets.hangUpPort} dbname=fuzz user=fuzz connect_timeout=2`;
+}
+
 /** Sets an own key, `__proto__` included, without touching any prototype. */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
@@ -230,6 +243,13 @@ export function toLocal(body: Record<string, unknown>, targets: LocalTargets): R
       body[key] = text.includes(':') ? `${targets.httpBase}/${pct(text.slice(0, 200))}` : text;
     }
   }
+  // Any text (or number or flag, which becomes text) would be a connection string: only the local one.
+  if (Object.hasOwn(body, 'database_connection_str') && !isComposite(body.database_connection_str)) {
+    body.database_connection_str = localDatabase(targets);
+  }
+  // example/Wait would sleep for what it is given; a number it accepts becomes 0.
+  if (Object.hasOwn(body, 'seconds') && !isComposite(body.seconds) && typeof body.seconds !== 'boolean')
+    body.seconds = 0;
   if (Object.hasOwn(body, 'smtp_host')) {
     const host = body.smtp_host;
     if (host === null || typeof host !== 'object' || host instanceof Raw) body.smtp_host = '127.0.0.1';
@@ -393,11 +413,15 @@ function queryCase(random: Random, path: string, params: readonly ListedParam[],
     const local =
       key === 'smtp_port'
         ? String(targets.smtpPort)
-        : key === 'smtp_host'
-          ? '127.0.0.1'
-          : /url$/.test(key) && text.includes(':') && !text.startsWith(targets.httpBase)
-            ? targets.httpBase
-            : text;
+        : key === 'database_connection_str'
+          ? localDatabase(targets)
+          : key === 'seconds'
+            ? '0'
+            : key === 'smtp_host'
+              ? '127.0.0.1'
+              : /url$/.test(key) && text.includes(':') && !text.startsWith(targets.httpBase)
+                ? targets.httpBase
+                : text;
     pairs.push(`${pct(key)}=${pct(local.slice(0, 2_000))}`);
     if (random.chance(0.2)) pairs.push(`${pct(key)}=${pct(local.slice(0, 50))}`);
   }

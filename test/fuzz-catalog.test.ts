@@ -79,7 +79,7 @@ test(`hostile requests against slack, aws, ai and rand never get a 5xx or a brok
   try {
     const random = createRandom(SEED);
     const commands = registry.list();
-    const targets = { httpBase: 'http://127.0.0.1:9', smtpPort: 9 };
+    const targets = { httpBase: 'http://127.0.0.1:9', smtpPort: 9, hangUpPort: 9 };
     const cases = Array.from({ length: CASES }, (_, i) => {
       const entry = commands[i % commands.length];
       assert.ok(entry);

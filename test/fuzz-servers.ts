@@ -104,6 +104,16 @@ export function startSmtp(): Promise<LocalServer> {
   return listen(server, new Set(), () => served);
 }
 
+/** A port that accepts connections and drops them at once: a database that is not there. */
+export function startHangUp(): Promise<LocalServer> {
+  let served = 0;
+  const server = createServer((socket) => {
+    served += 1;
+    socket.destroy();
+  });
+  return listen(server, new Set(), () => served);
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /**

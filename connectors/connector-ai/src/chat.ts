@@ -1,4 +1,12 @@
-import { type CommandContext, CommandError, type CommandResult, isPlainObject } from '@connector-proxy/core';
+import {
+  type CommandContext,
+  CommandError,
+  type CommandResult,
+  isJsonObject,
+  isPlainObject,
+  parseJson,
+  stringifyJson,
+} from '@connector-proxy/core';
 import { type HttpAnswer, NETWORK_FAILURE_STATUS, postJson } from './transport.js';
 
 /** The code of a 2xx answer that is not a JSON object. */
@@ -23,7 +31,13 @@ export async function createCompletion(call: ChatCall, context: CommandContext):
   if (call.apiKey) headers.authorization = `Bearer ${call.apiKey}`;
   const where = `POST ${call.url.origin}${call.url.pathname}`;
   context.log(`will call ${where} with model ${String(call.request.model)}${call.apiKey ? '' : ' (no API key)'}`);
-  const answer = await postJson(call.url, headers, JSON.stringify(call.request), context.signal);
+  // Exact numbers (a seed, ids in tool arguments) keep their digits both ways.
+  const answer = await postJson(
+    call.url,
+    headers,
+    stringifyJson(call.request, { name: 'the request' }),
+    context.signal,
+  );
   context.log(`did call ${where}: status ${answer.status}`);
   const parsed = readJson(answer.text);
   if (answer.status >= 400) {
@@ -36,7 +50,7 @@ export async function createCompletion(call: ChatCall, context: CommandContext):
       },
     );
   }
-  if (!isPlainObject(parsed)) {
+  if (!isJsonObject(parsed)) {
     throw new CommandError(
       INVALID_RESPONSE,
       `the answer from ${where} is not a JSON object (status ${answer.status})`,
@@ -64,11 +78,8 @@ export function toApiMessage(parsed: unknown, answer: HttpAnswer): string {
 }
 
 function readJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /** One line about the completion (finish reasons, tool calls, tokens), never its content. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
-import { startRegistry } from '@connector-proxy/core';
+import { parseJson, startRegistry, toWireResponse } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import ai from '../src/index.js';
 import { errorBody, type FakeOpenAi, GOOD_KEY, MODEL, startFakeOpenAi } from './fake-openai.js';
@@ -143,7 +143,7 @@ test('malformed messages, tools, model or api_base are InvalidParameters and not
   const cases: Record<string, unknown>[] = [
     { messages: [] },
     { messages: [{ content: 'no role' }] },
-    { messages: 42 },
+    { messages: { role: 'user', content: 'one message, not a list' } },
     { messages: '  ' },
     { tools: { type: 'function' } },
     { tools: [{ name: 'x' }] },
@@ -284,4 +284,19 @@ test('an api_key that cannot go into a header is InvalidParameters, and nothing 
     assert.equal(run.error?.error_code, 'InvalidParameters', JSON.stringify(api_key));
   }
   assert.equal(fake.received.length, 0);
+});
+
+test('numbers keep every digit both ways: in options and messages to the API, in the completion back', async () => {
+  const parsed = parseJson('{"seed": 12345678901234567890, "logit_bias": {"9007199254740993": 1}}');
+  assert.ok(parsed.ok);
+  fake.override = (_request, response) => {
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end('{"id": "c", "choices": [], "usage": {"total_tokens": 5}, "trace_id": 123456789012345678901234567890}');
+    return true;
+  };
+  const run = await ask({ options: parsed.value });
+  assert.equal(run.error, null);
+  assert.match(fake.received[0]?.body ?? '', /"seed":12345678901234567890/);
+  assert.match(toWireResponse(run.invocation).body ?? '', /"trace_id":123456789012345678901234567890/);
 });

@@ -6,7 +6,7 @@
  * keeps its text both ways.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isPlainObject } from '@connector-proxy/core';
+import { isExactNumber, isPlainObject } from '@connector-proxy/core';
 import { invalid } from './checks.js';
 
 /** DynamoDB's own nesting bound; deeper documents are refused before anything is sent. */
@@ -35,8 +35,8 @@ export function toAttributeMap(
 
 /**
  * A JSON value from a diagram as a DynamoDB attribute value. Numbers become `N` with their text:
- * a float at any depth as JavaScript writes it, a number the proxy received exactly (lossless-json's
- * `LosslessNumber`) with every digit. An integer beyond 2^53 that arrived as a plain number was
+ * a float at any depth as JavaScript writes it, a number the proxy received exactly (core's
+ * exact number, for what a double cannot carry) with every digit. An integer beyond 2^53 that arrived as a plain number was
  * already rounded, so it is refused rather than stored wrong.
  */
 export function toAttributeValue(value: unknown, path: string, depth = 0): AttributeValue {
@@ -52,24 +52,11 @@ export function toAttributeValue(value: unknown, path: string, depth = 0): Attri
     return { N: String(value) };
   }
   if (typeof value === 'bigint') return { N: value.toString() };
-  const exact = exactNumberText(value);
-  if (exact !== undefined) return { N: exact };
+  if (isExactNumber(value)) return { N: value.value };
   if (Array.isArray(value))
     return { L: value.map((member, index) => toAttributeValue(member, `${path}[${index}]`, depth + 1)) };
   if (isPlainObject(value)) return { M: toAttributeMap(value, path, depth + 1) };
   throw invalid(`${path} is not a JSON value`);
-}
-
-/** The text of an exact number (lossless-json's `LosslessNumber`, which core uses for big numbers). */
-function exactNumberText(value: unknown): string | undefined {
-  return typeof value === 'object' &&
-    value !== null &&
-    'isLosslessNumber' in value &&
-    value.isLosslessNumber === true &&
-    'value' in value &&
-    typeof value.value === 'string'
-    ? value.value
-    : undefined;
 }
 
 /** A DynamoDB item (or map) as plain JSON values: see {@link fromAttributeValue}. */

@@ -1,7 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CommandContext, LegacyResult, ResultDeclaration } from '@connector-proxy/core';
 import { fromAttributeMap } from './attributes.js';
-import { invalid } from './checks.js';
 import { toAwsFailure } from './errors.js';
 import { toPythonJson } from './python-json.js';
 
@@ -57,7 +56,6 @@ export async function readPages(
   context: CommandContext,
 ): Promise<LegacyResult> {
   const { limit } = options;
-  if (limit !== undefined && limit < 1) throw invalid(`limit must be at least 1, got ${limit}`);
   const bound = options.all_pages ? Math.min(limit ?? MAX_ITEMS, MAX_ITEMS) : limit;
   const items: AttributeMap[] = [];
   let count = 0;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ExactNumber, invoke, parseJson, startRegistry, toWireResponse } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
-import { LosslessNumber } from 'lossless-json';
 import aws from '../src/index.js';
 import { type LocalAws, startLocalAws, uniqueName } from './local-aws.js';
 
@@ -132,8 +132,8 @@ test('floats at any depth and numbers beyond 2^53 are stored as DynamoDB numbers
   const item = {
     id: 'order-1',
     price: 19.99,
-    snowflake: new LosslessNumber('9007199254740993'),
-    nested: { rate: 0.075, list: [1.5, { deep: 2.25, huge: new LosslessNumber(big) }], tiny: 1e-7 },
+    snowflake: new ExactNumber('9007199254740993'),
+    nested: { rate: 0.075, list: [1.5, { deep: 2.25, huge: new ExactNumber(big) }], tiny: 1e-7 },
   };
   const put = await legacy(runCommand(AddDynamoItem, { table_name: table, item_data: item }));
   assert.equal(put.body, '{}');
@@ -327,4 +327,27 @@ test('string, number and binary sets written by other tools come back as lists, 
   const [item] = JSON.parse(answer.body).Items;
   assert.deepEqual(item.tags.sort(), ['a', 'b']);
   assert.deepEqual(item.blobs, [Buffer.from('x').toString('base64')]);
+});
+
+test('a request body with numbers beyond 2^53 stores them exactly, and the answer on the wire writes them back', async () => {
+  const table = await createKeyed('S');
+  const registry = await startRegistry([aws], { env: {} });
+  try {
+    const add = registry.target('aws', 'AddDynamoItem');
+    const query = registry.target('aws', 'QueryDynamoTable');
+    assert.ok(add && query);
+    const text = `{"table_name": "${table}", "item_data": {"id": "w", "n": 9007199254740993, "d": 0.1000000000000000055511151231257827}}`;
+    const body = parseJson(text);
+    assert.ok(body.ok);
+    const put = toWireResponse(await invoke(add, body.value));
+    assert.equal(put.status, 200, put.body ?? '');
+    const stored = await admin.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'w' } } }));
+    assert.deepEqual(stored.Item?.n, { N: '9007199254740993' });
+    const found = parseJson(`{"table_name": "${table}", "partition_key": "w"}`);
+    assert.ok(found.ok);
+    const answer = toWireResponse(await invoke(query, found.value));
+    assert.match(answer.body ?? '', /"n": 9007199254740993[,}]/);
+  } finally {
+    await registry.close();
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { invoke, parseJson, startRegistry, toWireResponse } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import rand from '../src/index.js';
 import { randomUpTo } from '../src/random.js';
@@ -45,7 +46,7 @@ test('max below 1 is InvalidParameters with status 400, never a number', async (
   for (const max of [0, -5]) {
     const run = await runCommand(RandomNumber, { max });
     assert.equal(run.error?.error_code, 'InvalidParameters');
-    assert.match(run.error?.message ?? '', /max must be at least 1/);
+    assert.match(run.error?.message ?? '', /max must be at least 1, got -?\d/);
     assert.equal(run.failure, 'invalid_parameters');
     assert.ok(run.body === null || run.body === undefined, 'no number on a refusal');
   }
@@ -64,6 +65,25 @@ test('the largest safe integer works as max (beyond crypto.randomInt range of 2^
   assert.equal(run.error, null);
   const { number } = run.body as { number: number };
   assert.ok(Number.isSafeInteger(number) && number >= 1);
+});
+
+test('a max beyond 2^53 (an exact number) works, and the answer carries the number with every digit', async () => {
+  const max = '123456789012345678901234567890';
+  const registry = await startRegistry([rand], { env: {} });
+  const target = registry.target('rand', 'Number');
+  assert.ok(target);
+  const body = `{"max": ${max}}`;
+  const parsed = parseJson(body);
+  assert.ok(parsed.ok);
+  const wire = toWireResponse(await invoke(target, parsed.value));
+  assert.equal(wire.status, 200);
+  const text = wire.body ?? '';
+  const digits = /"number":(\d+)/.exec(text)?.[1];
+  assert.ok(digits, text);
+  assert.ok(BigInt(digits) >= 1n && BigInt(digits) <= BigInt(max), digits);
+  // Nearly every draw is far beyond what a double carries exactly.
+  assert.ok(digits.length > 16, digits);
+  await registry.close();
 });
 
 test('above 2^48 the draw stays in range and unbiased: about half the values of 1..2^48 are above 2^47', () => {

@@ -1,4 +1,12 @@
-import { type CommandContext, CommandError, type CommandResult, isPlainObject } from '@connector-proxy/core';
+import {
+  type CommandContext,
+  CommandError,
+  type CommandResult,
+  isJsonObject,
+  isPlainObject,
+  parseJson,
+  stringifyJson,
+} from '@connector-proxy/core';
 import { NETWORK_FAILURE_STATUS, postJson, type SlackAnswer, sleep } from './transport.js';
 
 /** The error code of every failure Slack reports, as the Python connector names it. */
@@ -29,7 +37,8 @@ export async function callSlack(call: SlackCall, context: CommandContext): Promi
     'content-type': 'application/json; charset=utf-8',
     accept: 'application/json',
   };
-  const payload = JSON.stringify(call.payload);
+  // Exact numbers in blocks keep their digits.
+  const payload = stringifyJson(call.payload, { name: 'the message' });
   const where = `${call.url.origin}${call.url.pathname}`;
   for (let attempt = 1; ; attempt += 1) {
     context.log(`will call POST ${where}`);
@@ -80,12 +89,8 @@ export function toFailureMessage(answer: Record<string, unknown>): string {
 /** The answer's JSON object when its Content-Type says JSON (as Python tests it) and it parses. */
 function readJson(answer: SlackAnswer): Record<string, unknown> | undefined {
   if (!(answer.headers.get('content-type') ?? '').toLowerCase().includes('application/json')) return undefined;
-  try {
-    const value: unknown = JSON.parse(answer.text);
-    return isPlainObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(answer.text);
+  return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
 }
 
 /** Retry-After as milliseconds: delay seconds or an HTTP date; undefined when absent or unreadable. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
-import { startRegistry } from '@connector-proxy/core';
+import { createRegistry, type DetailedWireParameter, parseJson, startRegistry } from '@connector-proxy/core';
 import { runCommand } from '@connector-proxy/core/testing';
 import slack from '../src/index.js';
 import { type FakeSlack, GOOD_TOKEN, startFakeSlack } from './fake-slack.js';
@@ -277,4 +277,20 @@ test('a token that cannot go into a header (line break, control character, space
     assert.ok(!allOutput(run).includes(token));
   }
   assert.equal(fake.received.length, 0);
+});
+
+test('numbers in blocks reach Slack with every digit, also beyond 2^53', async () => {
+  const parsed = parseJson('[{"type": "section", "block_id": 123456789012345678901234567890, "n": 9007199254740993}]');
+  assert.ok(parsed.ok);
+  const run = await post({ blocks: parsed.value });
+  assert.equal(run.error, null);
+  assert.match(fake.received[0]?.body ?? '', /"block_id":123456789012345678901234567890,"n":9007199254740993/);
+});
+
+test('the detailed listing shows the JSON Schema of blocks (a list of typed blocks, or its text)', () => {
+  const entry = createRegistry([slack]).list({ detailed: true })[0];
+  const blocksEntry: DetailedWireParameter | undefined = entry?.parameters.find((p) => p.id === 'blocks');
+  const schema = blocksEntry?.schema;
+  assert.ok(schema, JSON.stringify(entry));
+  assert.match(JSON.stringify(schema), /"type":"array"/);
 });

@@ -82,17 +82,19 @@ export function foldError(error: unknown, logs: string[]): Invocation {
   if (isCommandError(error)) {
     const httpStatus = isStatus(error.httpStatus, 100) ? error.httpStatus : undefined;
     const wireError = toWireError(error.code, textOf(error.message));
+    // A command that ran and failed answers with a body (null without one), as the Python
+    // connectors do and SpiffArena's protocol schema requires; a boundary event may read it.
+    const failure = error.code === ErrorCode.InvalidParameters ? 'invalid_parameters' : 'command';
     const result =
-      error.body === undefined
+      failure === 'invalid_parameters' && error.body === undefined
         ? null
         : {
-            body: error.body,
+            body: error.body === undefined ? null : error.body,
             ...(httpStatus === undefined ? {} : { httpStatus }),
             ...(isHeaders(error.headers) ? { headers: error.headers } : {}),
           };
     const envelope = toEnvelope(result, wireError, logs, httpStatus);
-    // A command narrowing its own `any` parameters refuses them as core does: a 400, not a run.
-    const failure = error.code === ErrorCode.InvalidParameters ? 'invalid_parameters' : 'command';
+    // A command narrowing its own parameters refuses them as core does: a 400, not a run.
     return { kind: 'v2', envelope, failure };
   }
   const code = error instanceof Error ? errorName(error) : 'Error';
@@ -149,7 +151,8 @@ export function failedWith(
   logs: string[],
   httpStatus: number,
 ): Invocation {
-  return { kind: 'v2', envelope: toEnvelope(null, toWireError(code, message), logs, httpStatus), failure };
+  const result = failure === 'command' ? { body: null, httpStatus } : null;
+  return { kind: 'v2', envelope: toEnvelope(result, toWireError(code, message), logs, httpStatus), failure };
 }
 
 /**

@@ -68,18 +68,16 @@ export async function invoke(
   const timeoutMs = options.background ? boundOf(options.timeoutMs) : deadlineOf(command.timeoutMs, options.timeoutMs);
   const abort = createCommandAbort(options.signal);
   const taskData = body[RequestKey.taskData];
-  const context: CommandContext<unknown, Readonly<Record<string, unknown>>> = {
-    taskData: isPlainObject(taskData) ? taskData : {},
-    log: logs.add,
-    get signal() {
-      return abort.signal;
-    },
-    deadline: Date.now() + timeoutMs,
+  const context: CommandContext<unknown, Readonly<Record<string, unknown>>> = new InvocationContext(
+    isPlainObject(taskData) ? taskData : {},
+    logs.add,
+    abort,
+    Date.now() + timeoutMs,
     config,
     services,
-    task: readTaskInfo(body),
-    redact: secrets.add,
-  };
+    readTaskInfo(body),
+    secrets.add,
+  );
 
   const done = (invocation: Invocation): Invocation => {
     abort.dispose();
@@ -132,6 +130,30 @@ function toTarget(
     };
   }
   return { command: target, config: options.config ?? {}, services: undefined, secrets: [] };
+}
+
+/**
+ * What `run` receives. A class, not an object literal: V8 builds a literal with a getter on a
+ * slow path, which cost microseconds per request; the signal is still built on first read.
+ */
+class InvocationContext implements CommandContext<unknown, Readonly<Record<string, unknown>>> {
+  readonly #abort: { readonly signal: AbortSignal };
+  constructor(
+    readonly taskData: Record<string, unknown>,
+    readonly log: (message: string) => void,
+    abort: { readonly signal: AbortSignal },
+    readonly deadline: number,
+    readonly config: Readonly<Record<string, unknown>>,
+    readonly services: unknown,
+    readonly task: TaskInfo,
+    readonly redact: (value: string) => void,
+  ) {
+    this.#abort = abort;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
 }
 
 /** Settles with the command's output, TIMED_OUT after `ms`, or SHUT_DOWN when `stop` aborts (aborting the command then). */

@@ -326,16 +326,16 @@ describe('failures', () => {
     const answer = v2(await invoke(command, {}));
     assert.equal(answer.failure, 'command');
     assert.deepEqual(answer.error, { error_code: 'HttpError404', message: 'upstream said not found' });
-    assert.deepEqual(answer.command_response, { http_status: 404 });
+    assert.deepEqual(answer.command_response, { body: null, mimetype: 'application/json', http_status: 404 });
     assert.deepEqual(answer.spiff__logs, ['calling upstream']);
   });
 
-  test('a CommandError without a status leaves command_response empty', async () => {
+  test('a CommandError without a status answers a null body beside the error, as the Python connectors do', async () => {
     const { command } = commandOf({}, async () => {
       throw new CommandError('SMTPAuthenticationError', 'refused');
     });
     const answer = v2(await invoke(command, {}));
-    assert.deepEqual(answer.command_response, {});
+    assert.deepEqual(answer.command_response, { body: null, mimetype: 'application/json' });
     assert.equal(answer.error?.error_code, 'SMTPAuthenticationError');
   });
 
@@ -502,7 +502,7 @@ describe('the deadline', () => {
       error_code: 'CommandTimeout',
       message: 'the command did not finish within 20 ms',
     });
-    assert.deepEqual(answer.command_response, { http_status: 504 });
+    assert.deepEqual(answer.command_response, { body: null, mimetype: 'application/json', http_status: 504 });
     assert.deepEqual(answer.spiff__logs, ['started']);
     const signal = calls[0]?.context.signal;
     assert.ok(signal?.aborted);

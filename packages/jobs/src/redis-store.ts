@@ -1,5 +1,6 @@
 import { DelayedError, Queue, Job as QueueJob, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { decode, encode } from './codec.js';
 import { DEFAULT_RETAIN_MS } from './file-store.js';
 import { isJob, type Job } from './job.js';
 import { Abandoned, type AddOptions, type JobStore, type ListOptions, type StartOptions, type Work } from './store.js';
@@ -24,6 +25,21 @@ const QUEUE = 'jobs';
 const JOB_TYPES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 /** BullMQ fails a job that stalls more often than this; stalls are our crash recovery, so never. */
 const MAX_STALLS = 1_000_000;
+
+/**
+ * A job as BullMQ stores it. BullMQ writes job data with JSON.stringify, which would round the
+ * request's exact numbers, so the request travels as the codec's (lossless) JSON text.
+ */
+function toData(job: Job): Record<string, unknown> {
+  return job.request === undefined ? { ...job } : { ...job, request: encode(job.request) };
+}
+
+/** The job a stored record holds, its request parsed back exactly; undefined for anything else. */
+function fromData(data: unknown): Job | undefined {
+  if (!isJob(data)) return undefined;
+  const { request } = data as { request?: unknown };
+  return typeof request === 'string' ? { ...data, request: decode(request) as Record<string, unknown> } : data;
+}
 
 /** The Redis URL without its credentials, for messages. */
 export function describeRedisUrl(url: string): string {
@@ -71,19 +87,19 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<JobSto
   const save = async (job: Job) => {
     const found = await find(job.id);
     if (!found) throw new Error(`job ${job.id} is no longer in Redis`);
-    await found.updateData(job);
+    await found.updateData(toData(job));
   };
 
   return {
     kind: 'redis',
     async add(job: Job, addOptions: AddOptions = {}) {
       if (!addOptions.held) {
-        await queue.add('job', job, { jobId: job.id, ...keep });
+        await queue.add('job', toData(job), { jobId: job.id, ...keep });
         return;
       }
       // Held: delayed for one lease, and pushed back while this instance runs it. If this
       // instance dies, the delay runs out and another instance finds the job still running.
-      const added = await queue.add('job', job, { jobId: job.id, delay: options.leaseMs, ...keep });
+      const added = await queue.add('job', toData(job), { jobId: job.id, delay: options.leaseMs, ...keep });
       const timer = setInterval(
         () => {
           added
@@ -106,13 +122,13 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<JobSto
         );
         return;
       }
-      await entry.job.updateData(job);
+      await entry.job.updateData(toData(job));
       await entry.job.promote();
     },
     async requeue(job) {
       const found = await QueueJob.fromId(queue, job.id);
       if (!found) return false;
-      await found.updateData(job);
+      await found.updateData(toData(job));
       const state = await found.getState();
       if (state === 'failed' || state === 'completed') await found.retry(state);
       else if (state === 'delayed') await found.promote();
@@ -120,11 +136,14 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<JobSto
     },
     async get(id) {
       const found = await QueueJob.fromId(queue, id);
-      return found && isJob(found.data) ? found.data : undefined;
+      return found ? fromData(found.data) : undefined;
     },
     async list(listOptions: ListOptions = {}) {
       const found = await queue.getJobs([...JOB_TYPES], 0, 9_999);
-      const jobs = found.flatMap((j) => (j && isJob(j.data) ? [j.data] : []));
+      const jobs = found.flatMap((j) => {
+        const job = j ? fromData(j.data) : undefined;
+        return job ? [job] : [];
+      });
       const picked = jobs.filter((j) => listOptions.state === undefined || j.state === listOptions.state);
       picked.sort((a, b) => b.createdAt - a.createdAt);
       return picked.slice(0, listOptions.limit ?? 100);
@@ -135,8 +154,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<JobSto
       worker = new Worker(
         QUEUE,
         async (queued, token) => {
-          if (!isJob(queued.data)) throw new UnrecoverableError('not a connector-proxy job');
-          const job = queued.data;
+          const job = fromData(queued.data);
+          if (!job) throw new UnrecoverableError('not a connector-proxy job');
           active.set(job.id, queued);
           try {
             const next = await work(job);

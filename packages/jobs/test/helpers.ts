@@ -62,7 +62,18 @@ export const Slow = defineCommand({
   },
 });
 
-export const registry = createRegistry([defineConnector({ name: 'test', commands: { Wait, Charge, Fail, Slow } })]);
+/** Echoes its data and the task data back in the background, to prove numbers stay exact. */
+export const Echo = defineCommand({
+  params: { data: param.any() },
+  longRunning: true,
+  run({ data }, { taskData }) {
+    return { body: { data, taskData } };
+  },
+});
+
+export const registry = createRegistry([
+  defineConnector({ name: 'test', commands: { Wait, Charge, Fail, Slow, Echo } }),
+]);
 
 /** The resolver a runner needs, over the test commands. */
 export function resolveTest(id: string): Target | undefined {

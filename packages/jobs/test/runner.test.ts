@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
+import { parseJson } from '@connector-proxy/core';
 import { openFileStore } from '../src/file-store.js';
 import type { Job } from '../src/job.js';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../src/runner.js';
@@ -358,4 +359,26 @@ test('a stopped runner leaves a running job as it is, for the next start to deci
   await reopened.close();
   assert.equal(arena.received.length, 0);
   await arena.close();
+});
+
+test('a job keeps exact numbers through the journal, the run and the callback, byte for byte', async () => {
+  const dir = tempDir();
+  const { arena, runner } = await setup({}, dir);
+  const { url } = arena.task();
+  const parsed = parseJson(
+    `{"data":{"id":9007199254740993,"big":123456789012345678901234567890},"spiff__task_data":{"order":18446744073709551615},"spiff__callback_url":"${url}"}`,
+  );
+  assert.ok(parsed.ok);
+  const id = jobIdOf(await accept(runner, 'test/Echo', parsed.value as Record<string, unknown>));
+  await waitForState(runner.get, id, ['delivered']);
+  assert.match(
+    arena.received[0]?.body ?? '',
+    /"body":\{"data":\{"id":9007199254740993,"big":123456789012345678901234567890\},"taskData":\{"order":18446744073709551615\}\}/,
+  );
+  const journal = readdirSync(dir, { recursive: true })
+    .map((name) => join(dir, String(name)))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => readFileSync(path, 'utf8'))
+    .join('\n');
+  assert.doesNotMatch(journal, /9007199254740992|1\.2345678901234568e\+29/, 'nothing rounded on disk');
 });

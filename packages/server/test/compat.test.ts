@@ -47,6 +47,9 @@ test('?detailed=true shows a JSON Schema for every parameter of every bundled co
   for (const entry of plain)
     for (const p of entry.parameters) assert.deepEqual(Object.keys(p), ['id', 'type', 'required']);
   for (const entry of detailed) {
+    // A BPMN author wires error boundary events from these, and reads the result shape.
+    assert.equal(typeof entry.result?.description, 'string', `${entry.id} declares its result`);
+    assert.ok((entry.errors ?? []).length > 0, `${entry.id} lists its error codes`);
     for (const p of entry.parameters as (WireCommandEntry['parameters'][number] & { schema?: unknown })[]) {
       assert.equal(typeof p.schema, 'object', `${entry.id} ${p.id}`);
     }

@@ -1,7 +1,8 @@
 import { defineCommand, param } from '@connector-proxy/core';
 import { createCompletion, INVALID_RESPONSE } from '../chat.js';
+import { apiBase, apiKey, messages, options, tools } from '../params.js';
 import { toChatRequest, toEndpoint } from '../request.js';
-import { services, toApiBase } from '../services.js';
+import { services } from '../services.js';
 
 /** SpiffArena's `ai/LlmRequest`: one Chat Completions call to an OpenAI-compatible API. */
 export const LlmRequest = defineCommand({
@@ -10,15 +11,11 @@ export const LlmRequest = defineCommand({
   services,
   params: {
     model: param.str('The model, as the API names it (gpt-4o-mini, llama3.1 …)'),
-    messages: param.any('The conversation: a list of {"role", "content"} messages, or one text sent as the user'),
-    tools: param.any('Tools the model may call: a list of {"type": "function", "function": {…}}').optional(),
-    api_key: param.str('API key; defaults to CONNECTOR_AI_API_KEY for the configured API base').secret().optional(),
-    api_base: param
-      .custom('str', toApiBase, 'API base URL such as https://api.openai.com/v1; defaults to CONNECTOR_AI_API_BASE')
-      .optional(),
-    options: param
-      .any('More Chat Completions fields, such as {"temperature": 0.2, "max_tokens": 500, "tool_choice": "auto"}')
-      .optional(),
+    messages,
+    tools,
+    api_key: apiKey,
+    api_base: apiBase,
+    options,
   },
   // A completion can take minutes; it has no side effect, so it may run again after a crash.
   longRunning: true,

@@ -1,6 +1,5 @@
-import { defineCommand, isPlainObject, param } from '@connector-proxy/core';
+import { type Coerced, defineCommand, isJsonObject, kindOf, param } from '@connector-proxy/core';
 import { toAttributeMap } from '../attributes.js';
-import { invalid } from '../checks.js';
 import { DYNAMO_ERRORS, toAwsFailure } from '../errors.js';
 import { services } from '../services.js';
 
@@ -10,7 +9,11 @@ export const AddDynamoItem = defineCommand({
   services,
   params: {
     table_name: param.str('The DynamoDB table'),
-    item_data: param.any('The item: an object of attribute names to values, its key attributes included'),
+    // Not param.record(shape.any()): a record shape treats a null member as missing, and null is a value here.
+    item_data: param
+      .any('The item: an object of attribute names to values, its key attributes included')
+      .refine(toItem)
+      .withSchema({ type: 'object' }),
   },
   idempotent: true,
   result: {
@@ -19,7 +22,6 @@ export const AddDynamoItem = defineCommand({
   },
   errors: DYNAMO_ERRORS,
   async run({ table_name, item_data }, context) {
-    if (!isPlainObject(item_data)) throw invalid('item_data must be an object of attribute names to values');
     const item = toAttributeMap(item_data, 'item_data');
     const aws = await context.services.load();
     context.log(`will put an item of ${Object.keys(item).length} attributes into table ${table_name}`);
@@ -33,3 +35,8 @@ export const AddDynamoItem = defineCommand({
     return { response: '{}', mimetype: 'application/json' };
   },
 });
+
+function toItem(value: unknown): Coerced<Record<string, unknown>> {
+  if (isJsonObject(value)) return { ok: true, value };
+  return { ok: false, problem: `must be an object of attribute names to values, got ${kindOf(value)}` };
+}

@@ -15,7 +15,7 @@ export const QueryDynamoTable = defineCommand({
     partition_key: param.str("The partition key's value (a number key takes the number's text)"),
     sort_key: param.str("The sort key's value; leave empty for every item of the partition").optional(),
     all_pages: param.bool('Read every page, not only the first (DynamoDB answers at most 1 MB a page)').optional(),
-    limit: param.int('The most items to return').optional(),
+    limit: param.int('The most items to return').min(1).optional(),
   },
   idempotent: true,
   result: PAGE_RESULT,

@@ -10,7 +10,7 @@ export const ScanDynamoTable = defineCommand({
   params: {
     table_name: param.str('The DynamoDB table'),
     all_pages: param.bool('Read every page, not only the first (DynamoDB answers at most 1 MB a page)').optional(),
-    limit: param.int('The most items to return').optional(),
+    limit: param.int('The most items to return').min(1).optional(),
   },
   idempotent: true,
   result: PAGE_RESULT,

@@ -1,7 +1,6 @@
-import { defineCommand, param } from '@connector-proxy/core';
-import { invalid } from '../checks.js';
+import { type Coerced, defineCommand, param } from '@connector-proxy/core';
 import { S3_ERRORS, toAwsFailure } from '../errors.js';
-import { readFileData } from '../file-data.js';
+import { toFileData } from '../file-data.js';
 import { services } from '../services.js';
 
 /** Python's `UploadFileData`: a SpiffArena file value put to S3, with its Content-Type. */
@@ -9,9 +8,11 @@ export const UploadFileData = defineCommand({
   description: 'Upload a file (a SpiffArena file value, data:<mime>;name=<name>;base64,<data>) to an S3 bucket.',
   services,
   params: {
-    file_data: param.str('The file: data:<mime>;name=<file name>;base64,<data>, as a file field holds it'),
-    bucket: param.str('The S3 bucket'),
-    object_name: param.str("The object's key in the bucket (a/b/report.pdf)"),
+    file_data: param
+      .str('The file: data:<mime>;name=<file name>;base64,<data>, as a file field holds it')
+      .refine(toFileData),
+    bucket: param.str('The S3 bucket').refine(nonEmpty),
+    object_name: param.str("The object's key in the bucket (a/b/report.pdf)").refine(nonEmpty),
   },
   idempotent: true,
   result: {
@@ -19,10 +20,7 @@ export const UploadFileData = defineCommand({
     schema: { type: 'object', required: ['result'], properties: { result: { const: 'success' } } },
   },
   errors: S3_ERRORS,
-  async run({ file_data, bucket, object_name }, context) {
-    const file = readFileData(file_data);
-    if (!bucket.trim()) throw invalid('bucket must not be empty');
-    if (!object_name) throw invalid('object_name must not be empty');
+  async run({ file_data: file, bucket, object_name }, context) {
     const aws = await context.services.load();
     const named = file.name === undefined ? '' : `, file ${file.name}`;
     context.log(
@@ -41,3 +39,7 @@ export const UploadFileData = defineCommand({
     return { response: '{ "result": "success" }', status: 200, mimetype: 'application/json' };
   },
 });
+
+function nonEmpty(value: string): Coerced<string> {
+  return value.trim() ? { ok: true, value } : { ok: false, problem: 'must not be empty' };
+}

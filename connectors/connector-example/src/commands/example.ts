@@ -6,6 +6,15 @@ export const Example = defineCommand({
   params: {
     message: param.str('The message to echo'),
   },
+  result: {
+    description: 'The message, in the sentence the Python example connector answers with',
+    schema: {
+      type: 'object',
+      required: ['connector_response'],
+      properties: { connector_response: { type: 'string' } },
+    },
+  },
+  errors: {},
   run({ message }) {
     return {
       body: { connector_response: `You passed the example connector: '${message}'. Have a good day!` },

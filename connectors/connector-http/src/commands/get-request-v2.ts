@@ -1,4 +1,5 @@
 import { defineCommand } from '@connector-proxy/core';
+import { HTTP_ERRORS, HTTP_RESULT } from '../declarations.js';
 import { runRequestV2 } from '../families.js';
 import { attempts, basicAuthPassword, basicAuthUsername, headers, query, url } from '../params.js';
 import { services } from '../services.js';
@@ -7,6 +8,8 @@ import { services } from '../services.js';
 export const GetRequestV2 = defineCommand({
   description: 'Send a GET request; the response body comes back as JSON. Retries up to `attempts` times.',
   services,
+  result: HTTP_RESULT,
+  errors: HTTP_ERRORS,
   params: {
     url,
     headers,

@@ -1,4 +1,5 @@
 import { defineCommand } from '@connector-proxy/core';
+import { HTTP_ERRORS, HTTP_RESULT } from '../declarations.js';
 import { runRequest } from '../families.js';
 import { basicAuthPassword, basicAuthUsername, headers, includeResponseHeaders, query, url } from '../params.js';
 import { services } from '../services.js';
@@ -7,6 +8,8 @@ import { services } from '../services.js';
 export const GetRequest = defineCommand({
   description: 'Send a GET request; the response body comes back as JSON, the headers on request.',
   services,
+  result: HTTP_RESULT,
+  errors: HTTP_ERRORS,
   params: {
     url,
     headers,

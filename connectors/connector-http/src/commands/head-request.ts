@@ -1,4 +1,5 @@
 import { defineCommand } from '@connector-proxy/core';
+import { HTTP_ERRORS, HTTP_RESULT } from '../declarations.js';
 import { runRequest } from '../families.js';
 import { basicAuthPassword, basicAuthUsername, headers, includeResponseHeaders, query, url } from '../params.js';
 import { services } from '../services.js';
@@ -7,6 +8,8 @@ import { services } from '../services.js';
 export const HeadRequest = defineCommand({
   description: 'Send a HEAD request; the status (and headers on request) come back, the body is always empty.',
   services,
+  result: HTTP_RESULT,
+  errors: HTTP_ERRORS,
   params: {
     url,
     headers,

@@ -1,4 +1,5 @@
 import { defineCommand } from '@connector-proxy/core';
+import { HTTP_ERRORS, HTTP_RESULT } from '../declarations.js';
 import { runRequestV2 } from '../families.js';
 import { attempts, basicAuthPassword, basicAuthUsername, headers, jsonData, url } from '../params.js';
 import { services } from '../services.js';
@@ -7,6 +8,8 @@ import { services } from '../services.js';
 export const PostRequestV2 = defineCommand({
   description: 'Send a POST request with data as a JSON body ({} when empty); the response body comes back as JSON.',
   services,
+  result: HTTP_RESULT,
+  errors: HTTP_ERRORS,
   params: {
     url,
     headers,

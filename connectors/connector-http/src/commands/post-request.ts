@@ -1,4 +1,5 @@
 import { defineCommand } from '@connector-proxy/core';
+import { HTTP_ERRORS, HTTP_RESULT } from '../declarations.js';
 import { runRequest } from '../families.js';
 import {
   basicAuthPassword,
@@ -16,6 +17,8 @@ export const PostRequest = defineCommand({
   description:
     'Send a POST request with data as JSON, form, raw text or nothing; the response body comes back as JSON.',
   services,
+  result: HTTP_RESULT,
+  errors: HTTP_ERRORS,
   params: {
     url,
     headers,

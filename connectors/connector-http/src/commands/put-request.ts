@@ -1,4 +1,5 @@
 import { defineCommand } from '@connector-proxy/core';
+import { HTTP_ERRORS, HTTP_RESULT } from '../declarations.js';
 import { runRequest } from '../families.js';
 import {
   basicAuthPassword,
@@ -15,6 +16,8 @@ import { services } from '../services.js';
 export const PutRequest = defineCommand({
   description: 'Send a PUT request with data as JSON, form, raw text or nothing; the response body comes back as JSON.',
   services,
+  result: HTTP_RESULT,
+  errors: HTTP_ERRORS,
   params: {
     url,
     headers,

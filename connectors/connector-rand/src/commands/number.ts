@@ -1,11 +1,12 @@
-import { CommandError, defineCommand, ErrorCode, param } from '@connector-proxy/core';
+import { defineCommand, ExactNumber, param } from '@connector-proxy/core';
 import { randomUpTo } from '../random.js';
 
 /** SpiffArena's `rand/Number`: `{"number": n}` with 1 <= n <= max, from a CSPRNG. */
 export const RandomNumber = defineCommand({
   description: 'Pick a random whole number from 1 to max, both included.',
   params: {
-    max: param.int('The largest number that may come out (at least 1)'),
+    // Listed as `int`; any size, as Python's random.randint takes any int.
+    max: param.bigint('The largest number that may come out (at least 1)').min(1),
   },
   idempotent: true,
   result: {
@@ -18,11 +19,9 @@ export const RandomNumber = defineCommand({
     },
   },
   run({ max }) {
-    if (max < 1) {
-      throw new CommandError(ErrorCode.InvalidParameters, `invalid parameters: max must be at least 1, got ${max}`, {
-        httpStatus: 400,
-      });
-    }
-    return { body: { number: Number(randomUpTo(BigInt(max))) }, mimetype: 'application/json', httpStatus: 200 };
+    const drawn = randomUpTo(max);
+    // Beyond 2^53 a double would round it: the answer carries its exact digits.
+    const number = drawn <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(drawn) : new ExactNumber(drawn.toString());
+    return { body: { number }, mimetype: 'application/json', httpStatus: 200 };
   },
 });

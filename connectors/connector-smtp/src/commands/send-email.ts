@@ -1,5 +1,6 @@
 import { defineCommand, type ParamsOf, param } from '@connector-proxy/core';
 import { deliver, type Login, type SmtpServer } from '../deliver.js';
+import { SMTP_ERRORS } from '../error-codes.js';
 import { invalidParameters, toCommandError } from '../errors.js';
 import { composeEmail, type Email } from '../message.js';
 import { addresses, attachments, recipients, sender } from '../params.js';
@@ -48,6 +49,20 @@ export const SendEmail = defineCommand({
   description: 'Send one email through an SMTP server.',
   services,
   params,
+  result: {
+    description: "The message's id, the recipients the server accepted and refused, and its final reply",
+    schema: {
+      type: 'object',
+      required: ['message_id', 'accepted', 'rejected', 'response'],
+      properties: {
+        message_id: { type: 'string' },
+        accepted: { type: 'array', items: { type: 'string' } },
+        rejected: { type: 'array', items: { type: 'string' } },
+        response: { type: 'string' },
+      },
+    },
+  },
+  errors: SMTP_ERRORS,
   async run(args, { log, signal, services: { caCertificates } }) {
     const email = readEmail(args);
     const server = readServer(args, readTrustedCa(args.smtp_ca_cert, caCertificates));

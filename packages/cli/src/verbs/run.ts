@@ -164,7 +164,7 @@ export function summarize(id: string, invocation: Invocation): string {
   } else {
     lines.push(`ok ${id}${status}`);
   }
-  if ('body' in response) {
+  if ('body' in response && !(envelope.error && response.body === null)) {
     const text = typeof response.body === 'string' ? pretty(response.body) : prettyValue(response.body);
     lines.push(`body (${response.mimetype ?? 'application/json'}):`, indent(text));
   }

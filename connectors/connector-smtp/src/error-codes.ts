@@ -1,0 +1,20 @@
+/** The error codes of smtp/SendEmail, Python's smtplib names (see the README's table). */
+export const SMTP_ERRORS: Readonly<Record<string, string>> = {
+  ConnectionRefusedError: 'Nothing listens on smtp_host:smtp_port (http_status 503).',
+  ConnectionResetError: 'The server reset the connection (502).',
+  OSError: 'Another network failure, e.g. host or network unreachable (502).',
+  TimeoutError: 'Connecting, the greeting or a reply took longer than smtp_timeout (504).',
+  SMTPServerDisconnected: 'The server closed the connection unexpectedly (502).',
+  SMTPConnectError: 'The server greeted with a refusal such as 421 (503).',
+  SMTPHeloError: 'The server refused EHLO and HELO (502).',
+  SMTPNotSupportedError: 'STARTTLS or AUTH asked for but not offered by the server (400).',
+  SSLCertVerificationError: "The server's certificate is not trusted or not for smtp_host (400).",
+  SSLError: 'The TLS handshake failed, e.g. smtp_secure against a plain-text port (400).',
+  SMTPAuthenticationError: 'The server refused smtp_user/smtp_password (401).',
+  SMTPSenderRefused: 'The server refused email_from, or the message is too large (403).',
+  SMTPRecipientsRefused: 'The server refused every recipient (422).',
+  SMTPDataError: 'The server refused the message itself (422).',
+  SMTPResponseException: 'The server answered something unexpected (502).',
+  SMTPException: 'Any other SMTP failure (502).',
+  EgressDenied: "The proxy's egress policy refused the connection (403).",
+};
