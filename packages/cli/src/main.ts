@@ -22,7 +22,7 @@ Verbs:
   list         list the commands of the discovered connectors
   describe     show one command's parameters, result and error codes, e.g. describe example/Example
   run          run one command, e.g. run example/Example --param message=hi
-  new          create a connector package, e.g. new smtp
+  new          create a connector package, e.g. new mailer
   openapi      print the OpenAPI 3.1 document of the commands
   jobs         list a running proxy's long-running jobs; deliver undeliverable ones again
   conformance  check any running proxy against the protocol, e.g. conformance http://127.0.0.1:7004

@@ -222,3 +222,18 @@ test('new without a name is a usage error, exit 2', async () => {
   assert.equal(await main(['new'], io), 2);
   assert.match(io.err(), /which name\?/);
 });
+
+test('new inside a checkout that formats with Biome writes files its check accepts', async () => {
+  // A checkout of our layout, with this repository's Biome and its configuration.
+  const root = makeTemp();
+  mkdirSync(join(root, 'connectors'));
+  mkdirSync(join(root, 'packages', 'core'), { recursive: true });
+  writeFileSync(join(root, 'packages', 'core', 'package.json'), '{"name": "@connector-proxy/core"}\n');
+  writeFileSync(join(root, 'tsconfig.base.json'), '{}\n');
+  writeFileSync(join(root, 'biome.json'), readFileSync(join(REPO, 'biome.json')));
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+  const io = createFakeIo({ cwd: root });
+  assert.equal(await main(['new', 'formatted'], io), 0, io.err());
+  const biome = join(REPO, 'node_modules', '.bin', 'biome');
+  await promisify(execFile)(biome, ['check', 'connectors/connector-formatted'], { cwd: root });
+});

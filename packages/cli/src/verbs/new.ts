@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CONNECTOR_NAME } from '@connector-proxy/core';
 import { parseVerbArgs, UsageError } from '../args.js';
 import type { Io } from '../io.js';
@@ -45,7 +46,7 @@ export async function newVerb(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? 'which name? e.g. new smtp' : 'new takes one name');
+    throw new UsageError(positionals.length === 0 ? 'which name? e.g. new mailer' : 'new takes one name');
   }
   if (values.link && values.registry) throw new UsageError('choose --link or --registry, not both');
   const name = positionals[0] ?? '';
@@ -70,6 +71,9 @@ export async function newVerb(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const files = scaffoldConnector({ name, dir, flavour, link });
+  // Inside a project that formats with Biome (this repository does), the new files are written as
+  // its formatter would, so the project's own checks pass right after `new`.
+  formatWithProjectBiome(parent, dir);
   io.stdout(`Created connector-${name} in ${shown}:\n${files.map((f) => `  ${f}\n`).join('')}\nNext steps:\n`);
   const steps =
     flavour === 'workspace'
@@ -112,10 +116,22 @@ function dependencyProblem(
 /** Why a name cannot be a connector's name, or undefined when it can. */
 function nameProblem(name: string): string | undefined {
   if (name.startsWith('connector-')) {
-    return `give the name without "connector-" (e.g. new ${name.slice('connector-'.length) || 'smtp'}); the package is named connector-<name>`;
+    return `give the name without "connector-" (e.g. new ${name.slice('connector-'.length) || 'mailer'}); the package is named connector-<name>`;
   }
   if (!CONNECTOR_NAME.test(name) || name.length > 200) {
     return `${JSON.stringify(name)} is not a valid connector name: use lowercase letters, digits, "-" or "_", starting with a letter (e.g. smtp)`;
   }
   return undefined;
+}
+
+/** Runs the project's own Biome, when there is one above `from`, to format `dir`; silent otherwise. */
+function formatWithProjectBiome(from: string, dir: string): void {
+  for (let at = resolve(from); ; at = dirname(at)) {
+    const biome = join(at, 'node_modules', '.bin', 'biome');
+    if (existsSync(biome) && existsSync(join(at, 'biome.json'))) {
+      spawnSync(biome, ['format', '--write', dir], { cwd: at, stdio: 'ignore' });
+      return;
+    }
+    if (dirname(at) === at) return;
+  }
 }
