@@ -4,7 +4,6 @@
  * as response with the declared result shape and error codes, the listing and liveness routes, and
  * the API key as a security scheme. Schema names follow SpiffArena's protocol document.
  */
-import type { JsonSchema } from './command.js';
 import { describeErrors } from './describe.js';
 import { API_KEY_HEADER, RequestKey } from './protocol.js';
 import type { Registry } from './registry.js';
@@ -16,13 +15,6 @@ export interface OpenApiOptions {
   /** When true, the `/v1/*` routes (not liveness) require the API key header. */
   apiKey?: boolean;
 }
-
-const TYPE_SCHEMAS: Record<string, JsonSchema> = {
-  str: { type: 'string' },
-  int: { type: 'integer' },
-  bool: { type: 'boolean' },
-  any: {},
-};
 
 const COMPONENTS = {
   ConnectorProxyResponseV2: {
@@ -129,10 +121,8 @@ export function toOpenApi(registry: Registry, options: OpenApiOptions = {}): Rec
     const properties: Record<string, unknown> = {};
     const required: string[] = [];
     for (const [id, p] of Object.entries(command.params)) {
-      const schema: Record<string, unknown> = { ...(schemaOf(p) ?? TYPE_SCHEMAS[p.type]) };
-      if (p.description !== undefined) schema.description = p.description;
-      if (p.hasDefault) schema.default = p.defaultValue;
-      if (p.enumValues !== undefined) schema.enum = [...p.enumValues];
+      // The declaration's own schema: type, shape, description, a JSON-safe default, enum, bounds.
+      const schema: Record<string, unknown> = { ...p.schema };
       if (p.isSecret) schema.writeOnly = true;
       properties[id] = schema;
       if (p.required) required.push(id);
@@ -192,13 +182,4 @@ function liveness(operationId: string) {
     summary: 'Health check (never needs the API key)',
     responses: { 200: { description: 'Alive', content: jsonOf({ $ref: '#/components/schemas/Liveness' }) } },
   };
-}
-
-/** A parameter's own JSON Schema when its declaration has one (structured `any` shapes). */
-function schemaOf(p: unknown): JsonSchema | undefined {
-  if (typeof p === 'object' && p !== null && 'schema' in p) {
-    const schema = (p as { schema: unknown }).schema;
-    if (typeof schema === 'object' && schema !== null) return schema as JsonSchema;
-  }
-  return undefined;
 }
