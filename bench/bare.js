@@ -81,6 +81,8 @@ process.once('message', (message) => {
     routes.set(`${r.method} ${r.path}`, { status: r.status, headers: r.headers, body: Buffer.from(r.body, 'base64') });
   }
   for (const f of forwards) forwarded.add(`${f.method} ${f.path}`);
+  // The proxy's keep-alive bound (CONNECTOR_PROXY_* default), so both answer the same Keep-Alive header.
+  server.keepAliveTimeout = 65_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
