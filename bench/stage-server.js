@@ -54,6 +54,7 @@ if (stage === 'node') {
   const config = readConfig({
     CONNECTOR_PROXY_PORT: '0',
     CONNECTOR_PROXY_LOG_FORMAT: stage === 'off' ? 'off' : 'text',
+    ...(stage === 'open' ? { CONNECTOR_PROXY_EGRESS: 'open' } : {}),
     CONNECTOR_PROXY_SHUTDOWN_GRACE_MS: '500',
   });
   // text-sync: every line a process.stdout.write, as the request log was written before the buffered writer.

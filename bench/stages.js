@@ -20,6 +20,7 @@ const STAGES = {
   off: 'startServer, request log off (adds the shutdown signal to every invocation)',
   'text-sync': 'startServer, request log text, each line a process.stdout.write (the old writer)',
   text: 'startServer, request log text through the buffered writer (npm start)',
+  open: 'the same with CONNECTOR_PROXY_EGRESS=open (no egress guard: no AsyncLocalStorage)',
 };
 
 const { values } = parseArgs({

@@ -7,11 +7,12 @@
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { type EnvelopeV2, startRegistry, type WireError } from '@connector-proxy/core';
+import { createCallbackAgents, deliverOnce, openRedisStore } from '@connector-proxy/jobs';
 import { createApp, createEgressPolicy, type EgressOptions } from '@connector-proxy/server';
-import { createEgressGuard } from '@connector-proxy/server/node';
+import { createEgressFor, createEgressGuard, outsideEgress } from '@connector-proxy/server/node';
 import httpConnector from 'connector-http';
 import smtpConnector from 'connector-smtp';
 
@@ -53,11 +54,12 @@ function appWith(policy: EgressOptions, names: Record<string, string[]> = {}) {
     const address = answers[Math.min(n, answers.length - 1)] ?? '';
     return [{ address, family: address.includes(':') ? 6 : 4 }];
   };
-  const egress = createEgressGuard(createEgressPolicy(policy), {
+  // The process's policy from here on (one per process: each test installs its own).
+  createEgressGuard(createEgressPolicy(policy), {
     resolve,
     observe: (_host, address) => connects.push(address),
   });
-  const app = createApp(registry, { egress });
+  const app = createApp(registry);
   const get = async (url: string) => {
     const res = await app.request('/v1/do/http/GetRequestV2', {
       method: 'POST',
@@ -165,4 +167,53 @@ test('smtp is under the same policy: its host is refused before any connection',
 test('a bad allow or deny entry stops startup naming the variable', () => {
   assert.throws(() => createEgressPolicy({ allow: ['10.0.0.0/99'] }), /CONNECTOR_PROXY_EGRESS_ALLOW: "10.0.0.0\/99"/);
   assert.throws(() => createEgressPolicy({ deny: ['not a host'] }), /CONNECTOR_PROXY_EGRESS_DENY/);
+});
+
+/** Connects to 127.0.0.1:`to` and tells how it ended: 'connected', or the error's code. */
+function tryConnect(to: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(to, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.name));
+  });
+}
+
+test("the proxy's own connections (callbacks, Redis) pass a policy that refuses the same address to connectors", async (t) => {
+  const guard = createEgressGuard(createEgressPolicy({ preset: 'public' }));
+  assert.equal(await tryConnect(port), 'EgressDenied', 'a connection of nobody in particular meets the policy');
+  // A callback PUT to a loopback SpiffArena goes through the runner's exempt agents.
+  const agents = createCallbackAgents(guard.exempt);
+  try {
+    const delivered = await deliverOnce(`http://127.0.0.1:${port}/ok`, '{}', {
+      credential: { kind: 'api-key', value: 'k' },
+      timeoutMs: 5_000,
+      agents,
+    });
+    assert.equal(delivered.answer.status, 200, JSON.stringify(delivered.answer));
+  } finally {
+    agents.http.destroy();
+  }
+  // Work a connector hands to host.outsideEgress (its credential chain) is exempt until it settles, then no more.
+  assert.equal(await outsideEgress(() => tryConnect(port)), 'connected');
+  assert.equal(await tryConnect(port), 'EgressDenied', 'the exemption ends with the work');
+  const redisUrl = process.env.CONNECTOR_PROXY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  try {
+    const store = await openRedisStore({
+      url: redisUrl,
+      prefix: `egress-${process.pid}`,
+      leaseMs: 5_000,
+      exempt: guard.exempt,
+    });
+    await store.close({ abandon: false });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    assert.doesNotMatch(reason, /egress/, 'Redis is the proxy’s own peer');
+    if (process.env.CI === 'true') assert.fail(`Redis is not reachable at ${redisUrl}: ${reason}`);
+    t.diagnostic(`SKIPPED LOUDLY (Redis part): Redis is not reachable at ${redisUrl}`);
+  }
+  createEgressFor({ egress: { preset: 'open', allow: [], deny: [] } });
+  assert.equal(await tryConnect(port), 'connected', 'an open configuration lifts the policy');
 });

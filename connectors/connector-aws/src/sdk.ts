@@ -26,12 +26,12 @@ export interface AwsClientOptions {
   /** Attempts of one SDK call, retries included (the SDK's standard retry mode). */
   maxAttempts: number;
   /**
-   * Runs the credential chain outside the calling command's async context (in the proxy's own):
-   * the chain's endpoints (EC2 and ECS metadata on link-local addresses, STS, SSO) are the
-   * deployment's, not the diagram's, so the egress policy that guards a command's connections
-   * must not refuse them.
+   * Runs the credential chain outside the egress policy (the proxy's `host.outsideEgress`): the
+   * chain's endpoints (EC2 and ECS metadata on link-local addresses, STS, SSO) are the
+   * deployment's, not the diagram's, so the policy that guards a command's connections must not
+   * refuse them.
    */
-  runOutside: <T>(fn: () => T) => T;
+  runOutside: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** The calls the commands make, on clients created once. */

@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import { type Coerced, defineServices, param } from '@connector-proxy/core';
 import type { Aws, AwsClientOptions } from './sdk.js';
 
@@ -26,13 +25,11 @@ export const services = defineServices({
       .custom('int', toAttempts, 'Attempts of one AWS call, retries of throttling and 5xx answers included (1 to 10)')
       .default(DEFAULT_MAX_ATTEMPTS),
   },
-  setup(config): AwsServices & { close(): Promise<void> } {
-    // Setup runs at startup, outside any command: the credential chain will run in this context.
-    const proxy = new AsyncResource('connector-aws.credentials');
+  setup(config, host): AwsServices & { close(): Promise<void> } {
     return createLazyAws({
       forcePathStyle: config.S3_FORCE_PATH_STYLE,
       maxAttempts: config.MAX_ATTEMPTS,
-      runOutside: (fn) => proxy.runInAsyncScope(fn),
+      runOutside: (work) => host.outsideEgress(work),
     });
   },
   close: (aws) => aws.close(),

@@ -71,6 +71,38 @@ export class CommandError extends Error {
   }
 }
 
+/** How every egress refusal's message begins (the server's connect hook writes it). */
+export const EGRESS_REFUSAL = 'the egress policy refused a connection to ';
+
+/**
+ * The error a connection refused by the egress policy fails with. Clients wrap it (fetch's
+ * "fetch failed", an SDK's own error) or overwrite its code (nodemailer's ESOCKET); core finds it
+ * by name in the cause chain, or by its message, and answers EgressDenied (403).
+ */
+export class EgressDeniedError extends Error {
+  override readonly name = 'EgressDeniedError';
+  readonly code: string = ErrorCode.EgressDenied;
+}
+
+/** The refusal behind a failure, if the egress policy caused it: its message, from wherever it sits in the chain. */
+export function egressRefusalOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
+    if (current.name === 'EgressDeniedError') return current.message;
+    const at = typeof current.message === 'string' ? current.message.indexOf(EGRESS_REFUSAL) : -1;
+    if (at >= 0) return current.message.slice(at);
+    // Happy eyeballs (autoSelectFamily) reports every address's failure in one AggregateError.
+    if (current instanceof AggregateError) {
+      for (const inner of current.errors) {
+        const found = egressRefusalOf(inner);
+        if (found !== undefined) return found;
+      }
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
 /** True for a {@link CommandError}, also one from another copy of this package. */
 export function isCommandError(error: unknown): error is CommandError {
   return (

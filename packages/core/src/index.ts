@@ -22,7 +22,16 @@ export { COMMAND_NAME, CONNECTOR_NAME, defineConnector, isConnector } from './co
 export type { DescribeOptions, DetailedWireParameter } from './describe.js';
 export { describeCommand, describeErrors } from './describe.js';
 export type { CommandErrorOptions, ErrorCodeName } from './errors.js';
-export { CommandError, DefinitionError, ERROR_MEANINGS, ErrorCode, isCommandError } from './errors.js';
+export {
+  CommandError,
+  DefinitionError,
+  EGRESS_REFUSAL,
+  EgressDeniedError,
+  ERROR_MEANINGS,
+  ErrorCode,
+  egressRefusalOf,
+  isCommandError,
+} from './errors.js';
 export { failedWith, maskInvocation } from './fold.js';
 export type { Failure, Invocation } from './invocation.js';
 export { statusOf } from './invocation.js';
@@ -79,12 +88,20 @@ export type { Registry, StartRegistryOptions, Target } from './registry.js';
 export { createRegistry, readConnectorValues, startRegistry } from './registry.js';
 export type { SecretMask, SecretSet } from './secrets.js';
 export { maskValue, toMask, toSecretSet } from './secrets.js';
-export type { ConfigOf, ConfigShape, ConfigVariable, ServiceDeclaration, ServiceDefinition } from './services.js';
+export type {
+  ConfigOf,
+  ConfigShape,
+  ConfigVariable,
+  ServiceDeclaration,
+  ServiceDefinition,
+  ServiceHost,
+} from './services.js';
 export {
   configPrefix,
   defineServices,
   describeConfig,
   isServiceDefinition,
+  NO_HOST,
   resolveConfig,
 } from './services.js';
 export type { JsonWriter, WireResponse } from './wire.js';

@@ -1,6 +1,6 @@
 import { createCommandAbort } from './abort.js';
 import type { Command, CommandContext, TaskInfo } from './command.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, egressRefusalOf } from './errors.js';
 import { failedWith, foldError, foldOutput, isPlainObject, maskInvocation, rejected } from './fold.js';
 import type { Invocation } from './invocation.js';
 import { describeProblems } from './param.js';
@@ -28,11 +28,6 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Treat `timeoutMs` as the whole deadline, past the command's own (a long-running command in the background). */
   background?: boolean;
-  /**
-   * Tells whether the egress policy refused a connection while the command ran: a command that then
-   * fails answers `EgressDenied` (http_status 403) with this message, whatever error its client made of it.
-   */
-  denial?: () => string | undefined;
 }
 
 /**
@@ -81,15 +76,20 @@ export async function invoke(
 
   const done = (invocation: Invocation): Invocation => {
     abort.dispose();
-    const refused = invocation.kind === 'v2' && invocation.envelope.error ? options.denial?.() : undefined;
-    if (refused !== undefined) return finish(failedWith('command', ErrorCode.EgressDenied, refused, logs.lines, 403));
     return finish(invocation);
+  };
+  // A command that failed because the egress policy refused its connection answers EgressDenied
+  // (http_status 403), whatever error its client made of the refusal.
+  const failed = (error: unknown): Invocation => {
+    const refusal = egressRefusalOf(error);
+    if (refusal !== undefined) return done(failedWith('command', ErrorCode.EgressDenied, refusal, logs.lines, 403));
+    return done(foldError(error, logs.lines));
   };
   let started: unknown;
   try {
     started = command.run(bound.args, context);
   } catch (error) {
-    return done(foldError(error, logs.lines));
+    return failed(error);
   }
   // A command that answers synchronously needs no timer: nothing could interrupt it anyway.
   if (!isThenable(started)) return done(foldOutput(started, logs.lines));
@@ -108,7 +108,7 @@ export async function invoke(
   } catch (error) {
     // What a command throws once the proxy told it to stop is the stop, not its own failure.
     if (options.signal?.aborted) return done(shuttingDown(logs.lines));
-    return done(foldError(error, logs.lines));
+    return failed(error);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Connector } from './connector.js';
 import { describeCommand } from './describe.js';
 import { DefinitionError } from './errors.js';
 import type { WireCommandEntry } from './protocol.js';
-import { configPrefix, resolveConfig, secretConfigValues } from './services.js';
+import { configPrefix, NO_HOST, resolveConfig, type ServiceHost, secretConfigValues } from './services.js';
 
 /** A command with what running it needs: its connector's checked configuration and services. */
 export interface Target {
@@ -37,6 +37,8 @@ export interface Registry {
 export interface StartRegistryOptions {
   /** `CONNECTOR_<NAME>_<KEY>` variables (others are ignored). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** What each connector's `setup` receives from the proxy (the server's egress exemption). */
+  host?: ServiceHost;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function startRegistry(
   for (const { connector, config } of resolved) {
     try {
       const setup = connector.services?.setup;
-      started.push({ connector, config, services: setup ? await setup(config) : undefined });
+      started.push({ connector, config, services: setup ? await setup(config, options.host ?? NO_HOST) : undefined });
     } catch (error) {
       await closeAll(started);
       const reason = error instanceof Error ? error.message : String(error);

@@ -12,12 +12,25 @@ export type ConfigShape = Record<string, Param<unknown>>;
 /** The checked configuration object a connector's commands receive. */
 export type ConfigOf<C extends ConfigShape> = ParamsOf<C>;
 
+/** What the proxy hands a connector's `setup`. */
+export interface ServiceHost {
+  /**
+   * Runs `work` as the deployment's own, outside the egress policy that applies to commands: for
+   * connections a connector opens for its operator, not for a diagram (cloud credentials from the
+   * instance's metadata endpoint, say). Without a policy, or outside a proxy, it just runs `work`.
+   */
+  outsideEgress<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** The host of a registry started without a proxy around it (tests, `run`): nothing to step outside of. */
+export const NO_HOST: ServiceHost = { outsideEgress: (work) => work() };
+
 /** The declaration handed to {@link defineServices}. */
 export interface ServiceDeclaration<C extends ConfigShape, S> {
   /** Settings, checked when the proxy starts; a bad value stops startup naming its variable. */
   config?: C;
   /** Creates the services once, when the proxy starts (and after each dev reload). */
-  setup?(config: ConfigOf<C>): Promise<S> | S;
+  setup?(config: ConfigOf<C>, host: ServiceHost): Promise<S> | S;
   /** Releases them: called once at shutdown and before a dev reload swaps the connector out. */
   close?(services: S): Promise<void> | void;
 }

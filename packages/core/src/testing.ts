@@ -7,7 +7,7 @@ import type { Failure, Invocation } from './invocation.js';
 import { DEFAULT_TIMEOUT_MS, invoke } from './invoke.js';
 import { type EnvelopeV2, RequestKey, type WireError } from './protocol.js';
 import type { Target } from './registry.js';
-import { resolveConfig, secretConfigValues } from './services.js';
+import { NO_HOST, resolveConfig, secretConfigValues } from './services.js';
 import { failureOf, toCallbackEnvelope } from './wire.js';
 
 /** Options of {@link runCommand}. */
@@ -77,7 +77,7 @@ async function invokeWithServices(
   const { config: given = {}, ...invokeOptions } = options;
   const values = Object.fromEntries(Object.entries(given).map(([key, value]) => [key, String(value)]));
   const config = resolveConfig('test', definition?.config, values);
-  const services = definition?.setup ? await definition.setup(config) : undefined;
+  const services = definition?.setup ? await definition.setup(config, NO_HOST) : undefined;
   try {
     const target: Target = {
       id: 'test/Command',

@@ -1,12 +1,11 @@
 export type { BackoffOptions } from './backoff.js';
 export { backoffMs, readRetryAfter } from './backoff.js';
-export type { AttemptOutcome, CallbackCredential, DeliverOptions } from './delivery.js';
-export { credentialHeader, deliverOnce } from './delivery.js';
+export type { AttemptOutcome, CallbackAgents, CallbackCredential, DeliverOptions } from './delivery.js';
+export { createCallbackAgents, credentialHeader, deliverOnce } from './delivery.js';
 export { CALLBACK_NOT_ALLOWED } from './envelope.js';
+export type { Exempt } from './exempt.js';
 export type { FileStoreOptions } from './file-store.js';
 export { DEFAULT_RETAIN_MS, openFileStore } from './file-store.js';
-export type { CommandGuard } from './guard.js';
-export { guardedInvoke } from './guard.js';
 export type { ArenaAnswer, Job, JobState, JobView } from './job.js';
 export { isFinished, isJobState, JOB_STATES, toJobView } from './job.js';
 export type { OriginCheck } from './origins.js';

@@ -1,8 +1,10 @@
 import { DelayedError, Queue, Job as QueueJob, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { decode, encode } from './codec.js';
+import type { Exempt } from './exempt.js';
 import { DEFAULT_RETAIN_MS } from './file-store.js';
 import { isJob, type Job } from './job.js';
+import { exemptConnector } from './redis-connector.js';
 import { Abandoned, type AddOptions, type JobStore, type ListOptions, type StartOptions, type Work } from './store.js';
 
 /** Options of {@link openRedisStore}. */
@@ -19,6 +21,8 @@ export interface RedisStoreOptions {
   /** Finished jobs older than this are removed. */
   retainMs?: number;
   warn?: (line: string) => void;
+  /** Opens the Redis connections past the egress policy (the server's `EgressGuard.exempt`). */
+  exempt?: Exempt;
 }
 
 const QUEUE = 'jobs';
@@ -61,7 +65,14 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<JobSto
   const retainS = Math.ceil((options.retainMs ?? DEFAULT_RETAIN_MS) / 1000);
   const where = describeRedisUrl(options.url);
   // The queue's connection fails fast while Redis is away, so an accept answers instead of hanging.
-  const client = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
+  // Redis is the proxy's own peer: its connections (and BullMQ's duplicates of them) skip the egress policy.
+  const own: RedisOptions = options.exempt ? { Connector: exemptConnector(options.exempt) } : {};
+  const client = new Redis(options.url, {
+    ...own,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -149,7 +160,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<JobSto
       return picked.slice(0, listOptions.limit ?? 100);
     },
     start(work: Work, startOptions: StartOptions) {
-      workerConnection = new Redis(options.url, { maxRetriesPerRequest: null });
+      workerConnection = new Redis(options.url, { ...own, maxRetriesPerRequest: null });
       workerConnection.on('error', () => {});
       worker = new Worker(
         QUEUE,

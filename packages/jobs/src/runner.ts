@@ -18,9 +18,9 @@ import {
 } from '@connector-proxy/core';
 import { type BackoffOptions, backoffMs, readRetryAfter } from './backoff.js';
 import { encode } from './codec.js';
-import { type CallbackCredential, deliverOnce } from './delivery.js';
+import { type CallbackCredential, createCallbackAgents, deliverOnce } from './delivery.js';
 import { CALLBACK_NOT_ALLOWED, serializeCallback, toFailureEnvelope } from './envelope.js';
-import { type CommandGuard, guardedInvoke } from './guard.js';
+import type { Exempt } from './exempt.js';
 import type { Job, JobState } from './job.js';
 import { createJobMetrics } from './metrics.js';
 import { createOriginCheck } from './origins.js';
@@ -49,8 +49,8 @@ export type ResolveCommand = (id: string) => Target | undefined;
 /** Options of {@link createJobRunner}. */
 export interface JobRunnerOptions {
   store: JobStore;
-  /** The egress policy commands run under. */
-  guard?: CommandGuard;
+  /** Opens callback connections past the egress policy (the server's `EgressGuard.exempt`). */
+  exempt?: Exempt;
   resolve: ResolveCommand;
   credential: CallbackCredential;
   /** The origins a callback URL may have (`https://arena.example.com`). */
@@ -93,6 +93,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const warn = options.warn ?? (() => {});
   const checkOrigin = createOriginCheck(options.origins);
   const metrics = createJobMetrics();
+  const agents = createCallbackAgents(options.exempt);
   const shutdown = new AbortController();
   // Every running job and delivery listens to it: that many listeners are expected, not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -158,7 +159,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     job.runs += 1;
     job.startedAt = Date.now();
     await store.save(job);
-    const invocation = await guardedInvoke(options.guard, target, job.request, {
+    const invocation = await invoke(target, job.request, {
       timeoutMs: job.timeoutMs,
       background: true,
       signal: shutdown.signal,
@@ -203,6 +204,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         credential,
         timeoutMs: attemptTimeoutMs,
         signal: shutdown.signal,
+        agents,
       });
     } catch (error) {
       if (shutdown.signal.aborted) throw new Abandoned('the proxy stopped during a delivery');
@@ -277,7 +279,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const abort = new AbortController();
     const stop = () => abort.abort(shutdown.signal.reason);
     shutdown.signal.addEventListener('abort', stop, { once: true });
-    const running = guardedInvoke(options.guard, request.target, request.body, {
+    const running = invoke(request.target, request.body, {
       timeoutMs,
       background: true,
       signal: abort.signal,
@@ -396,11 +398,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 1_000))]);
       }
       await store.close({ abandon: inflight.size > 0 });
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 
   async function ranSynchronously(request: JobRequest, note: string): Promise<Handled> {
-    const invocation = await guardedInvoke(options.guard, request.target, request.body, request.options);
+    const invocation = await invoke(request.target, request.body, request.options);
     if (invocation.kind === 'v2') invocation.envelope.spiff__logs.unshift(note);
     return { kind: 'invocation', invocation };
   }

@@ -17,7 +17,6 @@ export const DEFAULT_RETRY: BackoffOptions = { baseMs: 1_000, maxMs: 300_000 };
 export const DEFAULT_CONCURRENCY = 100;
 /** The file journal's folder, beside the working directory. */
 export const DEFAULT_DATA_DIR = '.connector-proxy-data';
-export type { CommandGuard } from './guard.js';
-export { guardedInvoke } from './guard.js';
+export type { Exempt } from './exempt.js';
 export type { Job, JobState, JobView } from './job.js';
 export { isJobState, JOB_STATES, toJobView } from './job.js';

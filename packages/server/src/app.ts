@@ -24,7 +24,6 @@ import { commandTimeoutFor } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
-import type { EgressGuard } from './egress/hook.js';
 import { renderHome } from './home.js';
 import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
@@ -45,8 +44,6 @@ export interface AppOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Serves Prometheus metrics at `GET /metrics` (behind the API key when one is set). */
   metrics?: boolean;
-  /** Runs commands under the egress policy (see `createEgressGuard`); without it, connections are not checked. */
-  egress?: EgressGuard;
   /** Runs long-running commands in the background and delivers their results (jobs-routes.ts). */
   jobs?: JobRunner;
 }
@@ -199,12 +196,9 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
         ...(options.signal ? { signal: options.signal } : {}),
       };
       // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
-      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions, options.egress);
+      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions);
       if (handled) return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
-      const run = (denial?: () => string | undefined) =>
-        invoke(target, body.value, { ...invokeOptions, ...(denial ? { denial } : {}) });
-      const invocation = await (options.egress ? options.egress.run(run) : run());
-      return answer(c, invocation);
+      return answer(c, await invoke(target, body.value, invokeOptions));
     },
   );
 

@@ -2,9 +2,16 @@
  * The server's side of long-running commands: the `/v1/do` hook that hands a request to the job
  * runner (a 202, a switch to the callback, or a synchronous run that says why), and `/v1/jobs`.
  */
-import { type InvokeOptions, isPlainObject, RequestKey, type Target, type WireResponse } from '@connector-proxy/core';
+import {
+  type InvokeOptions,
+  invoke,
+  isPlainObject,
+  RequestKey,
+  type Target,
+  type WireResponse,
+} from '@connector-proxy/core';
 import type { Handled, JobRunner } from '@connector-proxy/jobs';
-import { type CommandGuard, guardedInvoke, isJobState, JOB_STATES, toJobView } from '@connector-proxy/jobs/settings';
+import { isJobState, JOB_STATES, toJobView } from '@connector-proxy/jobs/settings';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -17,11 +24,10 @@ export async function handleLongRunning(
   target: Target,
   body: unknown,
   options: InvokeOptions,
-  guard?: CommandGuard,
 ): Promise<Handled | undefined> {
   if (jobs) return jobs.handle({ target, body, options });
   if (!target.command.longRunning) return undefined;
-  const invocation = await guardedInvoke(guard, target, body, options);
+  const invocation = await invoke(target, body, options);
   if (invocation.kind === 'v2') {
     const hasCallback = isPlainObject(body) && typeof body[RequestKey.callbackUrl] === 'string';
     invocation.envelope.spiff__logs.unshift(

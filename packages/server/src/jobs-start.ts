@@ -1,13 +1,7 @@
 import type { Registry } from '@connector-proxy/core';
-import {
-  type CommandGuard,
-  createJobRunner,
-  type JobRunner,
-  type JobStore,
-  openFileStore,
-  openRedisStore,
-} from '@connector-proxy/jobs';
+import { createJobRunner, type JobRunner, type JobStore, openFileStore, openRedisStore } from '@connector-proxy/jobs';
 import type { JobsConfig } from './config.js';
+import type { EgressGuard } from './egress/hook.js';
 
 /**
  * Opens the configured job store and starts the runner over it: jobs a crash left behind are
@@ -18,15 +12,23 @@ export async function startJobs(
   config: JobsConfig,
   registry: () => Registry,
   warn: (line: string) => void,
-  guard?: CommandGuard,
+  egress?: EgressGuard,
 ): Promise<JobRunner> {
+  // The proxy's own connections (Redis, callbacks) are not a connector's: the policy does not apply.
+  const exempt = egress ? { exempt: egress.exempt } : {};
   const store: JobStore =
     config.store.kind === 'file'
       ? await openFileStore({ dir: config.store.dir, warn })
-      : await openRedisStore({ url: config.store.url, prefix: config.store.prefix, leaseMs: config.leaseMs, warn });
+      : await openRedisStore({
+          url: config.store.url,
+          prefix: config.store.prefix,
+          leaseMs: config.leaseMs,
+          warn,
+          ...exempt,
+        });
   const runner = createJobRunner({
     store,
-    ...(guard ? { guard } : {}),
+    ...exempt,
     resolve: (id) => {
       const slash = id.indexOf('/');
       return registry().target(id.slice(0, slash), id.slice(slash + 1));

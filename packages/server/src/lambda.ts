@@ -10,7 +10,7 @@ import {
 import { createApp } from './app.js';
 import type { AdapterBindings } from './bindings.js';
 import { readConfig } from './config.js';
-import { createEgressFor, type EgressGuard } from './egress/hook.js';
+import { createEgressFor } from './egress/hook.js';
 import { BUILT_CONDITIONS, loadConnectors } from './load.js';
 import { formatLogEntry } from './serve.js';
 
@@ -61,13 +61,14 @@ async function start(options: LambdaHandlerOptions) {
   const registry = await buildRegistry(options.registry, env, config.connectors);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const format = config.logFormat;
+  // The process's egress policy: a Lambda runs one proxy, so every connection a command opens meets it.
+  createEgressFor(config);
   const app = createApp(registry, {
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
     commandTimeoutMs: config.commandTimeoutMs,
     metrics: config.metrics,
-    ...withEgress(createEgressFor(config)),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });
   const marginMs = options.marginMs ?? LAMBDA_MARGIN_MS;
@@ -127,8 +128,4 @@ function withoutStage(rawPath: string, context: ApiGatewayRequestContextV2): str
   const prefix = `/${stage}`;
   if (rawPath === prefix) return '/';
   return rawPath.startsWith(`${prefix}/`) ? rawPath.slice(prefix.length) : rawPath;
-}
-
-function withEgress(egress: EgressGuard | undefined): { egress?: EgressGuard } {
-  return egress ? { egress } : {};
 }

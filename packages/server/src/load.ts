@@ -9,6 +9,7 @@ import {
   type Registry,
   startRegistry,
 } from '@connector-proxy/core';
+import { outsideEgress } from './egress/hook.js';
 
 /** Where a connector comes from: how it was named, and the file that is imported. */
 export interface ConnectorSource {
@@ -94,7 +95,7 @@ export async function loadConnectors(options: LoadOptions): Promise<LoadedConnec
   const loaded = await importConnectors(options);
   const registry = await startRegistry(
     loaded.map((l) => l.connector),
-    options.env ? { env: options.env } : {},
+    { ...(options.env ? { env: options.env } : {}), host: { outsideEgress } },
   );
   return { registry, sources: loaded.map(({ connector: _, ...source }) => source) };
 }

@@ -1,7 +1,7 @@
 export type { ClusterOptions } from './cluster.js';
 export { runCluster } from './cluster.js';
 export type { ConnectObserver, EgressGuardOptions, Resolver } from './egress/hook.js';
-export { createEgressGuard, EGRESS_DENIED, EgressDeniedError } from './egress/hook.js';
+export { createEgressFor, createEgressGuard, EGRESS_DENIED, EgressDeniedError, outsideEgress } from './egress/hook.js';
 export type { ConnectorSource, ImportedConnector, LoadedConnectors, LoadOptions } from './load.js';
 export {
   BUILT_CONDITIONS,

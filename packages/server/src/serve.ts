@@ -52,7 +52,6 @@ export async function startServer(
     commandTimeoutMs: config.commandTimeoutMs,
     signal: shutdown.signal,
     metrics: config.metrics,
-    ...(egress ? { egress } : {}),
     ...(jobs ? { jobs } : {}),
     ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
   });

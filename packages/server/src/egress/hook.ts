@@ -1,15 +1,24 @@
 /**
- * Where the egress policy is enforced: every TCP connection a command opens, whatever library opens
- * it (node:http, https, fetch, nodemailer, pg, the AWS SDK), goes through `net.Socket#connect`. While
- * a command runs inside {@link EgressGuard.run}, that method resolves the host through a guarded
- * lookup and refuses an address the policy denies before any socket is connected to it. The proxy's
- * own connections (callbacks, Redis) run outside, so the policy applies to connectors only.
+ * Where the egress policy is enforced: every TCP connection the proxy process opens, whatever
+ * library opens it (node:http, https, fetch, nodemailer, pg, the AWS SDK), goes through
+ * `net.Socket#connect`. That method resolves the host through a guarded lookup and refuses an
+ * address the policy denies before any socket is connected to it. The proxy's own connections
+ * (callbacks to SpiffArena, Redis) are opened inside {@link EgressGuard.exempt}, so the policy
+ * applies to connectors only.
+ *
+ * The policy is the process's, not a request's: telling a command's connections apart with an
+ * AsyncLocalStorage scope turns on promise hooks for every promise of the process, which cost about
+ * a sixth of the CPU of each request (bench/README.md). Exempting the few connections the proxy
+ * opens itself, at the synchronous call that opens them, costs nothing per request.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { promises as dns, type LookupAddress } from 'node:dns';
 import net from 'node:net';
+import { EGRESS_REFUSAL, EgressDeniedError, ErrorCode } from '@connector-proxy/core';
 import type { Config } from '../config.js';
 import { createEgressPolicy, type EgressPolicy } from './policy.js';
+
+export { EgressDeniedError };
 
 /** Resolves a host name to every address, as `dns.lookup(name, { all: true })` does. */
 export type Resolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
@@ -18,22 +27,21 @@ export type Resolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAd
 export type ConnectObserver = (host: string, address: string) => void;
 
 /** The code of the error a refused connection fails with; connectors see it as a network error. */
-export const EGRESS_DENIED = 'EgressDenied';
+export const EGRESS_DENIED = ErrorCode.EgressDenied;
 
-interface Scope {
+interface Enforced {
   policy: EgressPolicy;
   resolve: Resolver;
   observe: ConnectObserver | undefined;
-  /** The first refusal of this run, for the command's answer. */
-  denied: string | undefined;
-  /** Refusals in this run, for the log and metrics. */
-  refusals: number;
 }
 
-/** Runs commands under a policy. */
+/** The process's egress policy, once installed. */
 export interface EgressGuard {
-  /** Runs `fn` (a command) with its connections checked; `denial()` tells the first refusal, if any. */
-  run<T>(fn: (denial: () => string | undefined) => Promise<T>): Promise<T>;
+  /**
+   * Opens one of the proxy's own connections past the policy: a socket that `open` connects
+   * synchronously (an http.Agent's createConnection, ioredis' connector) is not checked.
+   */
+  exempt<T>(open: () => T): T;
 }
 
 /** Options of {@link createEgressGuard}: a resolver and an observer replace DNS and watch connects in tests. */
@@ -42,32 +50,72 @@ export interface EgressGuardOptions {
   observe?: ConnectObserver;
 }
 
-const scopes = new AsyncLocalStorage<Scope>();
+/** The policy every connection of this process meets; undefined: none. */
+let enforced: Enforced | undefined;
+/** How many exempt opens are on the stack right now (they may nest). */
+let exempting = 0;
 let installed = false;
+/**
+ * Work a connector runs outside the policy ({@link outsideEgress}), and how much of it is under
+ * way: the scope is enabled only while some is, so promise hooks cost nothing the rest of the time.
+ */
+const outside = new AsyncLocalStorage<true>();
+let outsideRunning = 0;
 
-/** Creates the guard, installing the connect hook once per process. */
+/**
+ * Runs a connector's own work (its credential chain, say) outside the egress policy: every
+ * connection it opens, now or later in its async continuations, is not checked. Core hands it to
+ * each connector's `setup` as `host.outsideEgress`.
+ */
+export function outsideEgress<T>(work: () => Promise<T>): Promise<T> {
+  outsideRunning += 1;
+  const settle = () => {
+    outsideRunning -= 1;
+    if (outsideRunning === 0) outside.disable();
+  };
+  let running: Promise<T>;
+  try {
+    running = outside.run(true, work);
+  } catch (error) {
+    settle();
+    throw error;
+  }
+  return Promise.resolve(running).finally(settle);
+}
+
+const GUARD: EgressGuard = {
+  exempt(open) {
+    exempting += 1;
+    try {
+      return open();
+    } finally {
+      exempting -= 1;
+    }
+  },
+};
+
+/**
+ * Makes `policy` the process's egress policy (replacing an earlier one: there is one per process),
+ * installing the connect hook once.
+ */
 export function createEgressGuard(policy: EgressPolicy, options: EgressGuardOptions = {}): EgressGuard {
   installHook();
   const resolve = options.resolve ?? ((hostname, family) => dns.lookup(hostname, { all: true, family }));
-  return {
-    run(fn) {
-      const scope: Scope = { policy, resolve, observe: options.observe, denied: undefined, refusals: 0 };
-      return scopes.run(scope, () => fn(() => scope.denied));
-    },
-  };
+  enforced = { policy, resolve, observe: options.observe };
+  return GUARD;
 }
 
-/** The guard a configuration asks for; none for `open` without a deny list (nothing to check). */
+/**
+ * The guard a configuration asks for; none for `open` without a deny list (nothing to check), which
+ * also lifts a policy installed earlier in this process.
+ */
 export function createEgressFor(config: Pick<Config, 'egress'>): EgressGuard | undefined {
   const { egress } = config;
-  if (egress.preset === 'open' && egress.deny.length === 0) return undefined;
+  if (egress.preset === 'open' && egress.deny.length === 0) {
+    enforced = undefined;
+    return undefined;
+  }
   return createEgressGuard(createEgressPolicy(egress));
-}
-
-/** The error a refused connection fails with: names the host and the rule, and only the refused address. */
-export class EgressDeniedError extends Error {
-  override readonly name = 'EgressDeniedError';
-  readonly code = EGRESS_DENIED;
 }
 
 function installHook(): void {
@@ -78,21 +126,23 @@ function installHook(): void {
   const normalize = (net as any)._normalizeArgs as (args: unknown[]) => [net.NetConnectOpts, (() => void) | null];
   // biome-ignore lint/suspicious/noExplicitAny: the same overloads as the original.
   net.Socket.prototype.connect = function connect(this: net.Socket, ...args: any[]) {
-    const scope = scopes.getStore();
-    if (!scope) return original.apply(this, args as Parameters<typeof original>);
+    const scope = enforced;
+    if (scope === undefined || exempting > 0 || (outsideRunning > 0 && outside.getStore() === true)) {
+      return original.apply(this, args as Parameters<typeof original>);
+    }
     // net.connect hands over its arguments already normalized, as a marked [options, callback] array.
     const [options, callback] = Array.isArray(args[0])
       ? (args[0] as [net.NetConnectOpts, (() => void) | null])
       : normalize(args);
     if ('path' in options && typeof options.path === 'string') {
-      return refuse(this, scope, `a local socket ${options.path}`, 'local (unix) sockets are not network egress');
+      return refuse(this, `a local socket ${options.path}`, 'local (unix) sockets are not network egress');
     }
     const tcp = options as net.TcpNetConnectOpts;
     const host = tcp.host ?? 'localhost';
     const literal = toLiteralAddress(host);
     if (literal !== undefined) {
       const decision = scope.policy.check(literal, literal);
-      if (!decision.allowed) return refuse(this, scope, host, decision.rule);
+      if (!decision.allowed) return refuse(this, host, decision.rule);
       scope.observe?.(host, literal);
       const direct = { ...tcp, host: literal };
       return Reflect.apply(original, this, callback ? [direct, callback] : [direct]) as net.Socket;
@@ -118,20 +168,18 @@ function toLiteralAddress(host: string): string | undefined {
   }
 }
 
-function refuse(socket: net.Socket, scope: Scope, host: string, rule: string): net.Socket {
+function refuse(socket: net.Socket, host: string, rule: string): net.Socket {
   const error = new EgressDeniedError(denialMessage(host, rule));
-  scope.denied ??= error.message;
-  scope.refusals += 1;
   process.nextTick(() => socket.destroy(error));
   return socket;
 }
 
 function denialMessage(host: string, rule: string): string {
-  return `the egress policy refused a connection to ${host}: ${rule}`;
+  return `${EGRESS_REFUSAL}${host}: ${rule}`;
 }
 
 /** A `lookup` for net.connect that resolves, drops denied addresses and fails when none is left. */
-function guardedLookup(scope: Scope, host: string): net.LookupFunction {
+function guardedLookup(scope: Enforced, host: string): net.LookupFunction {
   return (hostname, options, callback) => {
     const family = options.family === 4 || options.family === 6 ? options.family : 0;
     scope.resolve(hostname, family).then(
@@ -147,8 +195,6 @@ function guardedLookup(scope: Scope, host: string): net.LookupFunction {
         if (first === undefined) {
           const shown = refused ? `${host} (${refused.address})` : host;
           const error = new EgressDeniedError(denialMessage(shown, refused?.rule ?? 'it resolved to no address'));
-          scope.denied ??= error.message;
-          scope.refusals += 1;
           callback(error, '', 0);
           return;
         }
