@@ -12,7 +12,7 @@ const ENTRY = { method: 'POST', path: '/v1/do/example/Example', status: 200, ms:
 
 if (process.argv[2] === '--child') {
   const [, , , writerName, format, lines] = process.argv;
-  const { createLogWriter, formatLogEntry } = await import('@connector-proxy/server');
+  const { createLogWriter, formatLogEntry } = await import('@connector-proxy/server/node');
   const writer = writerName === 'buffered' ? createLogWriter() : undefined;
   /** @type {string[]} */
   const kept = [];

@@ -1,4 +1,4 @@
-import sonicBoom, { type SonicBoom as Boom } from 'sonic-boom';
+import sonicBoom from 'sonic-boom';
 
 // A CommonJS package: its class is a property of the default export.
 const { SonicBoom } = sonicBoom;
@@ -38,44 +38,50 @@ const DEFAULT_FLUSH_AFTER_MS = 100;
  */
 export function createLogWriter(options: LogWriterOptions = {}): LogWriter {
   const flushAfterMs = options.flushAfterMs ?? DEFAULT_FLUSH_AFTER_MS;
-  const boom = new SonicBoom({
-    fd: options.fd ?? 1,
-    sync: true,
-    minLength: BATCH_BYTES,
-    maxWrite: MAX_WRITE_BYTES,
-  });
+  // sonic-boom writes (partial writes, EAGAIN on a full pipe); the batching is done here, because
+  // its own measures the whole pending buffer's byte length on every write (a copy of it, each line).
+  const boom = new SonicBoom({ fd: options.fd ?? 1, sync: true, minLength: 0, maxWrite: MAX_WRITE_BYTES });
   // A reader that went away (EPIPE) must not crash the proxy; the lines are dropped instead.
   boom.on('error', () => {});
+  let pending = '';
+  let pendingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  // flush(), not flushSync(): the latter also fsyncs, which on a file would wait for the disk.
-  const flushQueued = () => {
-    timer = undefined;
+  const writePending = () => {
+    if (pendingBytes === 0) return;
+    const batch = pending;
+    pending = '';
+    pendingBytes = 0;
     try {
-      boom.flush();
+      boom.write(batch);
     } catch {
       // Nothing more can be done for a log that cannot be written.
     }
   };
+  const flushQueued = () => {
+    timer = undefined;
+    writePending();
+  };
   const flushSync = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    try {
-      boom.flushSync();
-    } catch {
-      // Nothing more can be done for a log that cannot be written.
-    }
+    writePending();
   };
   const onFatal = () => flushSync();
   process.on('exit', onFatal);
   process.on('uncaughtExceptionMonitor', onFatal);
   return {
     write(line) {
-      if (closed) {
-        writeNow(boom, `${line}\n`);
+      const text = `${line}\n`;
+      const bytes = Buffer.byteLength(text);
+      // A batch never passes MAX_WRITE_BYTES, so each write to a pipe is atomic.
+      if (pendingBytes + bytes > MAX_WRITE_BYTES) writePending();
+      pending += text;
+      pendingBytes += bytes;
+      if (closed || pendingBytes >= BATCH_BYTES) {
+        writePending();
         return;
       }
-      boom.write(`${line}\n`);
       if (timer === undefined) {
         timer = setTimeout(flushQueued, flushAfterMs);
         timer.unref();
@@ -90,13 +96,4 @@ export function createLogWriter(options: LogWriterOptions = {}): LogWriter {
       process.off('uncaughtExceptionMonitor', onFatal);
     },
   };
-}
-
-function writeNow(boom: Boom, text: string): void {
-  try {
-    boom.write(text);
-    boom.flush();
-  } catch {
-    // As above: a log that cannot be written is dropped.
-  }
 }
