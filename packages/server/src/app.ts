@@ -28,7 +28,7 @@ import { renderHome } from './home.js';
 import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
 import { PLAYGROUND_PATHS, servePlayground } from './playground/routes.js';
-import type { RequestLogEntry } from './request-log.js';
+import { logRequests, noteRequest, type RequestLogEntry } from './request-log.js';
 
 export type { RequestLogEntry } from './request-log.js';
 
@@ -94,23 +94,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       : undefined;
   const app = new Hono();
 
-  if (log) {
-    app.use(async (c, next) => {
-      const started = performance.now();
-      await next();
-      const entry: RequestLogEntry = {
-        method: c.req.method,
-        path: c.req.path,
-        status: clientStatus(c) ?? c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      };
-      const command = c.get('command');
-      const errorCode = c.get('errorCode');
-      if (command) entry.command = command;
-      if (errorCode) entry.errorCode = errorCode;
-      log(entry);
-    });
-  }
+  if (log) logRequests(app, log);
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(
@@ -161,7 +145,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     async (c) => {
       const connector = c.req.param('connector');
       const name = c.req.param('command');
-      c.set('command', `${connector}/${name}`);
+      noteRequest(c, 'command', `${connector}/${name}`);
       const target = current().target(connector, name);
       if (!target) {
         return answer(
@@ -224,17 +208,10 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   app.onError((error, c) => {
     // Only a bug in the proxy reaches here; the answer keeps the protocol's shape all the same.
     const envelope = toEnvelope(null, toWireError(error.name || 'Error', error.message), []);
-    c.set('errorCode', error.name);
+    noteRequest(c, 'errorCode', error.name);
     return c.json(envelope, 500);
   });
   return app;
-}
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    command: string;
-    errorCode: string;
-  }
 }
 
 /**
@@ -297,7 +274,7 @@ function answer(c: Context, invocation: Invocation): Response {
     wire.status === 500 && invocation.kind === 'v2' && invocation.failure !== 'crash'
       ? ErrorCode.InvalidCommandResult
       : errorCodeOf(invocation);
-  if (code) c.set('errorCode', code);
+  if (code) noteRequest(c, 'errorCode', code);
   // Through the context, so headers set earlier (Connection: close, CORS) are kept.
   if (wire.body === null) return c.body(null, wire.status as StatusCode, wire.headers);
   return c.body(wire.body, wire.status as ContentfulStatusCode, wire.headers);

@@ -1,3 +1,7 @@
+import type { Context, Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
+import { clientStatusOf } from './client-status.js';
+
 /** One line of the request log; never holds headers, bodies or parameter values. */
 export interface RequestLogEntry {
   method: string;
@@ -45,4 +49,54 @@ export function escapeJsonLine(json: string): string {
 
 function hex(code: number, width: number): string {
   return code.toString(16).toUpperCase().padStart(width, '0');
+}
+
+/** What a handler tells the request log beyond its response: the command it ran, the error code it answered. */
+export interface RequestNote {
+  command?: string;
+  errorCode?: string;
+}
+
+/** By the bindings object of the request (`c.env`): Hono's body limit may replace `c.req.raw` on the way. */
+const notes = new WeakMap<object, RequestNote>();
+
+/** Notes something about the request for its log line; a no-op when nothing logs. */
+export function noteRequest(c: Context, field: keyof RequestNote, value: string): void {
+  const env: unknown = c.env;
+  const note = typeof env === 'object' && env !== null ? notes.get(env) : undefined;
+  if (note) note[field] = value;
+}
+
+/**
+ * Logs every request `app` answers, `app.request()` included. Around `fetch`, not as a middleware:
+ * a middleware is one more async step for every request, and a Hono context variable a Map.
+ */
+export function logRequests(app: Hono, log: (entry: RequestLogEntry) => void): void {
+  const dispatch = app.fetch;
+  const written = (request: Request, env: unknown, started: number, note: RequestNote, response: Response) => {
+    const entry: RequestLogEntry = {
+      method: request.method,
+      path: getPath(request),
+      status: clientStatusOf(env, request) ?? response.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    if (note.command) entry.command = note.command;
+    if (note.errorCode) entry.errorCode = note.errorCode;
+    log(entry);
+    return response;
+  };
+  app.fetch = (request, given, executionCtx) => {
+    const started = performance.now();
+    const note: RequestNote = {};
+    // app.request() without bindings gets an empty object, so the note has something to hang on.
+    const env: object = typeof given === 'object' && given !== null ? given : {};
+    notes.set(env, note);
+    const response = dispatch(request, env, executionCtx);
+    if (!isPromise(response)) return written(request, env, started, note, response);
+    return response.then((r) => written(request, env, started, note, r));
+  };
+}
+
+function isPromise(value: Response | Promise<Response>): value is Promise<Response> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }
