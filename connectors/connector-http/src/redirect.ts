@@ -1,3 +1,4 @@
+import { createHeaderRecord, toSortedHeaders } from './headers.js';
 import type { HttpAnswer } from './response.js';
 import type { WireRequest } from './transport.js';
 
@@ -53,20 +54,20 @@ function toRedirectTarget(answer: HttpAnswer, from: URL): URL | undefined {
 
 /** The next request of a redirect: requests' `rebuild_method`, its header purge and `rebuild_auth`. */
 function toRedirectedRequest(request: WireRequest, status: number, target: URL): WireRequest {
-  const headers = new Headers(request.headers);
+  const headers = Object.assign(createHeaderRecord(), request.headers);
   let { method, body } = request;
   if ((status === 302 || status === 303) && method !== 'HEAD') method = 'GET';
   if (status === 301 && method === 'POST') method = 'GET';
   if (status !== 307 && status !== 308) {
     body = undefined;
-    for (const name of ['content-type', 'content-length', 'transfer-encoding']) headers.delete(name);
-    if (EXPECTS_BODY.has(method)) headers.set('content-length', '0');
+    for (const name of ['content-type', 'content-length', 'transfer-encoding']) delete headers[name];
+    if (EXPECTS_BODY.has(method)) headers['content-length'] = '0';
   }
   if (isAnotherOrigin(request.url, target)) {
-    headers.delete('authorization');
-    headers.delete('cookie');
+    delete headers.authorization;
+    delete headers.cookie;
   }
-  return { method, url: target, headers, body };
+  return { method, url: target, headers: toSortedHeaders(headers), body };
 }
 
 /**
