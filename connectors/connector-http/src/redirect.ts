@@ -42,8 +42,10 @@ export async function sendFollowingRedirects(first: WireRequest, options: Redire
 
 /** Where a redirect points, resolved against the URL that answered; undefined for any other answer. */
 function toRedirectTarget(answer: HttpAnswer, from: URL): URL | undefined {
+  // The status first: looking a header up scans the answer's headers.
+  if (!REDIRECT_STATUSES.has(answer.status)) return undefined;
   const location = answer.headers.get('location');
-  if (!REDIRECT_STATUSES.has(answer.status) || !location) return undefined;
+  if (!location) return undefined;
   // Header values arrive as Latin-1; servers send UTF-8 in Location more often (requests re-reads it so too).
   const target = new URL(Buffer.from(location, 'latin1').toString('utf8'), from);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
