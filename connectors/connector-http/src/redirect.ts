@@ -1,4 +1,4 @@
-import { createHeaderRecord, toSortedHeaders } from './headers.js';
+import { toSortedHeaders } from './headers.js';
 import type { HttpAnswer } from './response.js';
 import type { WireRequest } from './transport.js';
 
@@ -56,7 +56,8 @@ function toRedirectTarget(answer: HttpAnswer, from: URL): URL | undefined {
 
 /** The next request of a redirect: requests' `rebuild_method`, its header purge and `rebuild_auth`. */
 function toRedirectedRequest(request: WireRequest, status: number, target: URL): WireRequest {
-  const headers = Object.assign(createHeaderRecord(), request.headers);
+  // A spread defines own properties: a `__proto__` header is copied as a header.
+  const headers: Record<string, string> = { ...request.headers };
   let { method, body } = request;
   if ((status === 302 || status === 303) && method !== 'HEAD') method = 'GET';
   if (status === 301 && method === 'POST') method = 'GET';

@@ -1,7 +1,7 @@
 import { CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
 import { CallAbort } from './abort.js';
 import type { RequestBody } from './body.js';
-import { createHeaderRecord, toHeaderValue, toSortedHeaders } from './headers.js';
+import { setHeader, toHeaderValue, toSortedHeaders } from './headers.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
@@ -41,10 +41,11 @@ export const NETWORK_FAILURE_STATUS = 502;
 export const DEFAULT_USER_AGENT = 'spiffworkflow-connector-proxy (connector-http)';
 
 // What requests sends by default, with our own User-Agent; the caller's headers win.
+// In name order, so that a call without headers of its own needs no sorting.
 const DEFAULT_HEADERS: readonly [string, string][] = [
-  ['user-agent', DEFAULT_USER_AGENT],
-  ['accept-encoding', 'gzip, deflate'],
   ['accept', '*/*'],
+  ['accept-encoding', 'gzip, deflate'],
+  ['user-agent', DEFAULT_USER_AGENT],
 ];
 
 // Headers the HTTP client computes itself.
@@ -188,7 +189,7 @@ function withQuery(target: URL, query: HttpCall['query']): URL {
  * out, then Content-Length.
  */
 function toRequestHeaders(call: HttpCall, context: HttpContext): Record<string, string> {
-  const headers = createHeaderRecord();
+  const headers: Record<string, string> = {};
   if (call.headers) {
     for (const [name, value] of Object.entries(call.headers)) {
       const key = name.toLowerCase();
@@ -197,7 +198,7 @@ function toRequestHeaders(call: HttpCall, context: HttpContext): Record<string, 
         continue;
       }
       if (CREDENTIAL_NAME.test(name)) context.redact(value);
-      headers[key] = toHeaderValue(value);
+      setHeader(headers, key, toHeaderValue(value));
     }
   }
   if (call.body && headers['content-type'] === undefined) headers['content-type'] = call.body.contentType;
