@@ -55,23 +55,26 @@ function write(value: unknown, writer: Writer, depth: number): string {
       const name = toPathText(writer.name, []);
       throw new JsonError(`${name} is nested deeper than ${writer.maxDepth} levels`, writer.name ?? '');
     }
+    // Concatenation, not map and join: no array of member texts per object (a body per POST).
     const { path } = writer;
     if (Array.isArray(value)) {
-      const items = value.map((item, index) => {
+      let text = '[';
+      for (let index = 0; index < value.length; index += 1) {
         path.push(index);
-        const text = write(item, writer, depth + 1);
+        text += `${index === 0 ? '' : ', '}${write(value[index], writer, depth + 1)}`;
         path.pop();
-        return text;
-      });
-      return `[${items.join(', ')}]`;
+      }
+      return `${text}]`;
     }
-    const members = Object.entries(value).map(([key, member]) => {
+    let text = '{';
+    let first = true;
+    for (const key of Object.keys(value)) {
       path.push(key);
-      const text = `${quote(key)}: ${write(member, writer, depth + 1)}`;
+      text += `${first ? '' : ', '}${quote(key)}: ${write((value as Record<string, unknown>)[key], writer, depth + 1)}`;
       path.pop();
-      return text;
-    });
-    return `{${members.join(', ')}}`;
+      first = false;
+    }
+    return `${text}}`;
   }
   throw new JsonError(
     `${toPathText(writer.name, writer.path)} is a ${typeof value}, which JSON cannot carry`,
@@ -124,8 +127,12 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\f': '\\f',
 };
 
+const NEEDS_ESCAPE = /[\\"]|[^ -~]/;
+
 /** Python's ensure_ascii quoting: everything outside printable ASCII becomes `\uXXXX` (UTF-16 units). */
 function quote(text: string): string {
+  // Most keys and values are plain ASCII: one test, no replace.
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   const escaped = text.replace(
     /[\\"]|[^ -~]/g,
     (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -1,3 +1,4 @@
+import { toSortedHeaders } from './headers.js';
 import type { HttpAnswer } from './response.js';
 import type { WireRequest } from './transport.js';
 
@@ -41,8 +42,10 @@ export async function sendFollowingRedirects(first: WireRequest, options: Redire
 
 /** Where a redirect points, resolved against the URL that answered; undefined for any other answer. */
 function toRedirectTarget(answer: HttpAnswer, from: URL): URL | undefined {
+  // The status first: looking a header up scans the answer's headers.
+  if (!REDIRECT_STATUSES.has(answer.status)) return undefined;
   const location = answer.headers.get('location');
-  if (!REDIRECT_STATUSES.has(answer.status) || !location) return undefined;
+  if (!location) return undefined;
   // Header values arrive as Latin-1; servers send UTF-8 in Location more often (requests re-reads it so too).
   const target = new URL(Buffer.from(location, 'latin1').toString('utf8'), from);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
@@ -53,20 +56,21 @@ function toRedirectTarget(answer: HttpAnswer, from: URL): URL | undefined {
 
 /** The next request of a redirect: requests' `rebuild_method`, its header purge and `rebuild_auth`. */
 function toRedirectedRequest(request: WireRequest, status: number, target: URL): WireRequest {
-  const headers = new Headers(request.headers);
+  // A spread defines own properties: a `__proto__` header is copied as a header.
+  const headers: Record<string, string> = { ...request.headers };
   let { method, body } = request;
   if ((status === 302 || status === 303) && method !== 'HEAD') method = 'GET';
   if (status === 301 && method === 'POST') method = 'GET';
   if (status !== 307 && status !== 308) {
     body = undefined;
-    for (const name of ['content-type', 'content-length', 'transfer-encoding']) headers.delete(name);
-    if (EXPECTS_BODY.has(method)) headers.set('content-length', '0');
+    for (const name of ['content-type', 'content-length', 'transfer-encoding']) delete headers[name];
+    if (EXPECTS_BODY.has(method)) headers['content-length'] = '0';
   }
   if (isAnotherOrigin(request.url, target)) {
-    headers.delete('authorization');
-    headers.delete('cookie');
+    delete headers.authorization;
+    delete headers.cookie;
   }
-  return { method, url: target, headers, body };
+  return { method, url: target, headers: toSortedHeaders(headers), body };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { CommandError, type CommandResult, ErrorCode } from '@connector-proxy/core';
+import { CallAbort } from './abort.js';
 import type { RequestBody } from './body.js';
+import { setHeader, toHeaderValue, toSortedHeaders } from './headers.js';
 import { sendFollowingRedirects, TooManyRedirectsError } from './redirect.js';
 import { type HttpAnswer, toCommandResult, toErrorMessage } from './response.js';
 import { isRetryableStatus, MAX_RETRY_AFTER_MS, sleep, toRetryDelayMs } from './retry.js';
@@ -39,10 +41,11 @@ export const NETWORK_FAILURE_STATUS = 502;
 export const DEFAULT_USER_AGENT = 'spiffworkflow-connector-proxy (connector-http)';
 
 // What requests sends by default, with our own User-Agent; the caller's headers win.
+// In name order, so that a call without headers of its own needs no sorting.
 const DEFAULT_HEADERS: readonly [string, string][] = [
-  ['user-agent', DEFAULT_USER_AGENT],
-  ['accept-encoding', 'gzip, deflate'],
   ['accept', '*/*'],
+  ['accept-encoding', 'gzip, deflate'],
+  ['user-agent', DEFAULT_USER_AGENT],
 ];
 
 // Headers the HTTP client computes itself.
@@ -63,7 +66,10 @@ const MANAGED_HEADERS = new Set([
 export async function sendRequest(call: HttpCall, context: HttpContext): Promise<CommandResult> {
   const { urlAuth } = call.target;
   const url = withQuery(call.target.url, call.query);
-  for (const [name, value] of url.searchParams) if (CREDENTIAL_NAME.test(name)) context.redact(value);
+  // Reading searchParams builds a URLSearchParams: only when there is a query.
+  if (url.search !== '') {
+    for (const [name, value] of url.searchParams) if (CREDENTIAL_NAME.test(name)) context.redact(value);
+  }
   const headers = toRequestHeaders(call, context);
   // As requests: explicit credentials only when both are given, else those in the URL.
   const auth =
@@ -75,17 +81,17 @@ export async function sendRequest(call: HttpCall, context: HttpContext): Promise
     const credentials = toBasicAuth(auth.username, auth.password);
     context.redact(credentials);
     context.redact(credentials.slice('Basic '.length));
-    headers.set('authorization', credentials);
+    headers.authorization = credentials;
     context.log('will use basic auth');
   }
   // Also for an http:// URL, which may redirect to https.
   const { httpsAgent } = context.services;
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
-  const request: WireRequest = { method: call.method, url, headers, body: call.body?.text };
-  const maxBytes = context.config.MAX_RESPONSE_BYTES;
-  const send = (next: WireRequest) => sendOnce(next, { signal: context.signal, httpsAgent, maxBytes });
-  const answer = await callWithRetries(call.attempts, request, { send, where, context });
+  const request: WireRequest = { method: call.method, url, headers: toSortedHeaders(headers), body: call.body?.text };
+  const options = { abort: new CallAbort(context), httpsAgent, maxBytes: context.config.MAX_RESPONSE_BYTES };
+  const send = (next: WireRequest) => sendOnce(next, options);
+  const answer = await callWithRetries(call.attempts, request, { send, where, context, abort: options.abort });
   return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
 }
 
@@ -96,6 +102,7 @@ interface CallPlan {
   /** `METHOD url` as the logs show it. */
   where: string;
   context: HttpContext;
+  abort: CallAbort;
 }
 
 async function callWithRetries(attempts: number, request: WireRequest, plan: CallPlan): Promise<HttpAnswer> {
@@ -121,7 +128,7 @@ async function callWithRetries(attempts: number, request: WireRequest, plan: Cal
     }
     context.log(`will retry in ${(wait / 1000).toFixed(1)} s`);
     try {
-      await sleep(wait, context.signal);
+      await sleep(wait, plan.abort.signal);
     } catch {
       throw toDeadlineError();
     }
@@ -129,7 +136,7 @@ async function callWithRetries(attempts: number, request: WireRequest, plan: Cal
 }
 
 /** One attempt, redirects included: the answer with its body read, or the network failure as a CommandError. */
-async function callOnce(request: WireRequest, { send, where, context }: CallPlan) {
+async function callOnce(request: WireRequest, { send, where, context, abort }: CallPlan) {
   try {
     // As requests.head(): a HEAD answers with the redirect itself, never follows it.
     const answer =
@@ -143,7 +150,7 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
     context.log(`did call ${where}: status ${answer.status}`);
     return answer;
   } catch (error) {
-    if (context.signal.aborted) throw toDeadlineError();
+    if (abort.signal.aborted) throw toDeadlineError();
     if (error instanceof ResponseTooLargeError) {
       // Not retried: the same resource would be as large the next time.
       context.log(`did call ${where}: ResponseTooLarge`);
@@ -163,34 +170,42 @@ async function callOnce(request: WireRequest, { send, where, context }: CallPlan
   }
 }
 
-/** The URL with the query parameters added after any it already has; a copy, the target stays as it was. */
+/**
+ * The URL with the query parameters added after any it already has: a copy then, the target
+ * stays as it was. Without parameters the target itself, which nothing on the way changes.
+ */
 function withQuery(target: URL, query: HttpCall['query']): URL {
-  const url = new URL(target);
   const pairs = toPairs(query);
-  if (pairs.length > 0) {
-    const extra = new URLSearchParams(pairs).toString();
-    url.search = url.search ? `${url.search}&${extra}` : extra;
-  }
+  if (pairs.length === 0) return target;
+  const url = new URL(target);
+  const extra = new URLSearchParams(pairs).toString();
+  url.search = url.search ? `${url.search}&${extra}` : extra;
   return url;
 }
 
-/** The headers of the first request: the caller's, then the defaults they left out, then Content-Length. */
-function toRequestHeaders(call: HttpCall, context: HttpContext): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(call.headers ?? {})) {
-    if (MANAGED_HEADERS.has(name.toLowerCase())) {
-      context.log(`ignored header ${name}: the HTTP client sets it`);
-      continue;
+/**
+ * The headers of the first request by lower-case name: the caller's (the last of names that
+ * differ only in case wins, values trimmed, as `Headers.set` did), then the defaults they left
+ * out, then Content-Length.
+ */
+function toRequestHeaders(call: HttpCall, context: HttpContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (call.headers) {
+    for (const [name, value] of Object.entries(call.headers)) {
+      const key = name.toLowerCase();
+      if (MANAGED_HEADERS.has(key)) {
+        context.log(`ignored header ${name}: the HTTP client sets it`);
+        continue;
+      }
+      if (CREDENTIAL_NAME.test(name)) context.redact(value);
+      setHeader(headers, key, toHeaderValue(value));
     }
-    if (CREDENTIAL_NAME.test(name)) context.redact(value);
-    headers.set(name, value);
   }
-  // "in any case": Headers compares names case-insensitively.
-  if (call.body && !headers.has('content-type')) headers.set('content-type', call.body.contentType);
-  for (const [name, value] of DEFAULT_HEADERS) if (!headers.has(name)) headers.set(name, value);
+  if (call.body && headers['content-type'] === undefined) headers['content-type'] = call.body.contentType;
+  for (const [name, value] of DEFAULT_HEADERS) if (headers[name] === undefined) headers[name] = value;
   // As requests: the body's length, and 0 for a method other than GET and HEAD without one.
-  if (call.body) headers.set('content-length', String(Buffer.byteLength(call.body.text)));
-  else if (call.method !== 'GET' && call.method !== 'HEAD') headers.set('content-length', '0');
+  if (call.body) headers['content-length'] = String(Buffer.byteLength(call.body.text));
+  else if (call.method !== 'GET' && call.method !== 'HEAD') headers['content-length'] = '0';
   return headers;
 }
 

@@ -1,4 +1,5 @@
 import { CommandError, type CommandResult } from '@connector-proxy/core';
+import type { AnswerHeaders } from './headers.js';
 import { readPythonJson } from './python-json.js';
 import { toJsonFromXml } from './xml.js';
 
@@ -6,7 +7,7 @@ import { toJsonFromXml } from './xml.js';
 export interface HttpAnswer {
   status: number;
   statusText: string;
-  headers: Headers;
+  headers: AnswerHeaders;
   bytes: Uint8Array;
 }
 
@@ -28,22 +29,23 @@ export const EXCERPT_LENGTH = 1_000;
  * application/json and the upstream status. A status of 400 or more throws `HttpError<status>`.
  */
 export function toCommandResult(answer: HttpAnswer, options: ResultOptions): CommandResult {
-  const text = toText(answer);
+  const contentType = answer.headers.get('content-type') ?? '';
+  const text = toText(answer.bytes, contentType);
   const { status } = answer;
   if (status >= 400) {
     const what = `HTTP ${status}${answer.statusText ? ` ${answer.statusText}` : ''} from ${options.where}`;
     // The parsed upstream answer rides along, as in Python: a diagram can read the API's error body.
     throw new CommandError(`HttpError${status}`, toErrorMessage(what, text), {
       httpStatus: status,
-      body: toErrorBody(answer, text, options.method),
+      body: toErrorBody(answer.status, contentType, text, options.method),
     });
   }
   const result: CommandResult = {
-    body: toResponseBody(answer, text, options.method),
+    body: toResponseBody(answer.status, contentType, text, options.method),
     mimetype: 'application/json',
     httpStatus: status,
   };
-  if (options.includeHeaders) result.headers = toHeaderRecord(answer.headers);
+  if (options.includeHeaders) result.headers = answer.headers.toRecord();
   return result;
 }
 
@@ -57,24 +59,24 @@ function toExcerpt(text: string): string {
   return `${text.slice(0, EXCERPT_LENGTH)}… (${text.length - EXCERPT_LENGTH} more characters)`;
 }
 
-function toResponseBody(answer: HttpAnswer, text: string, method: string): unknown {
+function toResponseBody(status: number, contentType: string, text: string, method: string): unknown {
   // No body by definition: reading one as JSON would fail on every HEAD of a JSON API.
-  if (method === 'HEAD' || answer.status === 204 || answer.status === 304) return { raw_response: text };
+  if (method === 'HEAD' || status === 204 || status === 304) return { raw_response: text };
   // A substring test, as Python's: "application/json; charset=utf-8" counts, "application/problem+json" does not.
-  const contentType = (answer.headers.get('content-type') ?? '').toLowerCase();
-  if (contentType.includes('application/json')) {
-    return parseOrThrow('JSONDecodeError', 'JSON', answer.status, text, () => readPythonJson(text));
+  const type = contentType.toLowerCase();
+  if (type.includes('application/json')) {
+    return parseOrThrow('JSONDecodeError', 'JSON', status, text, () => readPythonJson(text));
   }
-  if (contentType.includes('application/xml') || contentType.includes('text/xml')) {
-    return parseOrThrow('ExpatError', 'XML', answer.status, text, () => toJsonFromXml(text));
+  if (type.includes('application/xml') || type.includes('text/xml')) {
+    return parseOrThrow('ExpatError', 'XML', status, text, () => toJsonFromXml(text));
   }
   return { raw_response: text };
 }
 
 /** The body beside an HttpError: parsed when it parses, else the text, never a second error. */
-function toErrorBody(answer: HttpAnswer, text: string, method: string): unknown {
+function toErrorBody(status: number, contentType: string, text: string, method: string): unknown {
   try {
-    return toResponseBody(answer, text, method);
+    return toResponseBody(status, contentType, text, method);
   } catch {
     return { raw_response: text };
   }
@@ -100,10 +102,10 @@ function parseOrThrow(code: string, kind: string, status: number, text: string, 
  * shows, else the `encoding` of an XML declaration (legacy and SOAP services often name it
  * only there), else UTF-8. A BOM is dropped.
  */
-function toText(answer: HttpAnswer): string {
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(answer.headers.get('content-type') ?? '')?.[1];
-  const label = charset ?? toBomEncoding(answer.bytes) ?? toXmlDeclaredEncoding(answer.bytes);
-  return toDecoder(label).decode(answer.bytes);
+function toText(bytes: Uint8Array, contentType: string): string {
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  const label = charset ?? toBomEncoding(bytes) ?? toXmlDeclaredEncoding(bytes);
+  return toDecoder(label).decode(bytes);
 }
 
 function toBomEncoding(bytes: Uint8Array): string | undefined {
@@ -117,24 +119,33 @@ const XML_DECLARATION = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]
 
 /** The encoding an XML declaration names; read as single bytes, so a UTF-16/32 claim cannot be true. */
 function toXmlDeclaredEncoding(bytes: Uint8Array): string | undefined {
+  if (!startsWithTag(bytes)) return undefined;
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 256)).toString('latin1');
   const encoding = XML_DECLARATION.exec(head)?.[1];
   return encoding === undefined || /^utf-?(16|32)/i.test(encoding) ? undefined : encoding;
 }
 
+/**
+ * True when the first byte that is not whitespace (what `\s` matches in Latin-1) is `<`: only
+ * then can XML_DECLARATION match, and a JSON answer skips the Latin-1 copy and the regex.
+ */
+function startsWithTag(bytes: Uint8Array): boolean {
+  for (let index = 0; index < bytes.length; index += 1) {
+    const byte = bytes[index] as number;
+    if (byte === 0x3c) return true;
+    if (!((byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0)) return false;
+  }
+  return false;
+}
+
+// decode() without `stream` keeps no state between calls, so one decoder serves every UTF-8 answer.
+const UTF8 = new TextDecoder('utf-8');
+
 function toDecoder(charset: string | undefined) {
+  if (charset === undefined || charset === 'utf-8' || charset === 'UTF-8') return UTF8;
   try {
-    return new TextDecoder(charset ?? 'utf-8');
+    return new TextDecoder(charset);
   } catch {
     return new TextDecoder('utf-8');
   }
-}
-
-/** Response headers by lower-case name; several Set-Cookie headers are joined as Python's requests joins them. */
-function toHeaderRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name] = name === 'set-cookie' ? headers.getSetCookie().join(', ') : value;
-  });
-  return record;
 }

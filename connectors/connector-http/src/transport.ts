@@ -2,20 +2,22 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { type CallAbort, toAbortError } from './abort.js';
+import { AnswerHeaders, type RequestHeaders } from './headers.js';
 import type { HttpAnswer } from './response.js';
 
 /** One request as it goes on the wire: its headers are final, Content-Length included. */
 export interface WireRequest {
   method: string;
   url: URL;
-  headers: Headers;
+  headers: RequestHeaders;
   body: string | undefined;
 }
 
 /** How {@link sendOnce} sends. */
 export interface SendOptions {
-  /** Aborts the request. */
-  signal: AbortSignal;
+  /** Aborts the request when the command is aborted. */
+  abort: CallAbort;
   /** The agent for https URLs (one that trusts a private CA); Node's global agent when undefined. */
   httpsAgent: https.Agent | undefined;
   /** The largest answer kept, in bytes, as received and again once decompressed. */
@@ -34,59 +36,75 @@ export class ResponseTooLargeError extends Error {
  * Sends one request and reads the whole answer, decompressed; never follows a redirect. Uses
  * node:http rather than fetch, so that only the headers we choose go out (fetch adds
  * `Accept-Language`, `Sec-Fetch-Mode`, and cannot send `Content-Length: 0` on a DELETE).
- * Rejects on a network failure, and when the signal aborts.
+ * Rejects on a network failure, and when the command is aborted.
  */
-export function sendOnce(request: WireRequest, { signal, httpsAgent, maxBytes }: SendOptions): Promise<HttpAnswer> {
+export function sendOnce(request: WireRequest, { abort, httpsAgent, maxBytes }: SendOptions): Promise<HttpAnswer> {
   const secure = request.url.protocol === 'https:';
   const client = secure ? https : http;
   return new Promise((resolve, reject) => {
-    const options: https.RequestOptions = {
-      method: request.method,
-      headers: Object.fromEntries(request.headers),
-      signal,
-    };
+    const options: https.RequestOptions = { method: request.method, headers: request.headers };
     if (secure && httpsAgent) options.agent = httpsAgent;
-    const outgoing = client.request(request.url, options, (incoming) => {
-      readAnswer(incoming, maxBytes).then(resolve, reject);
-    });
-    outgoing.on('error', reject);
+    // Settles once: whatever fails after the first outcome (a destroyed socket's errors) is moot.
+    let settled = false;
+    const settle = (error: unknown, answer?: HttpAnswer) => {
+      if (settled) return;
+      settled = true;
+      stopWatching();
+      if (answer) resolve(answer);
+      else reject(error);
+    };
+    const outgoing = client.request(request.url, options, (incoming) => readAnswer(incoming, maxBytes, settle));
+    outgoing.on('error', settle);
+    const stopWatching = abort.watch((reason) => outgoing.destroy(toAbortError(reason)));
     // A Buffer, not a string: node:http would write the headers in the body's encoding (UTF-8), not Latin-1.
     outgoing.end(request.body === undefined ? undefined : Buffer.from(request.body, 'utf8'));
   });
 }
 
-async function readAnswer(incoming: http.IncomingMessage, maxBytes: number): Promise<HttpAnswer> {
+type Settle = (error: unknown, answer?: HttpAnswer) => void;
+
+/** Reads the answer with stream events: `for await` costs an async iterator and a promise per chunk. */
+function readAnswer(incoming: http.IncomingMessage, maxBytes: number, settle: Settle): void {
   const declared = Number(incoming.headers['content-length']);
   if (declared > maxBytes) {
     incoming.destroy();
-    throw new ResponseTooLargeError(maxBytes, 'declared');
+    settle(new ResponseTooLargeError(maxBytes, 'declared'));
+    return;
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const chunk of incoming) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        incoming.destroy();
-        throw new ResponseTooLargeError(maxBytes, 'received');
-      }
-      chunks.push(chunk as Buffer);
+  let ended = false;
+  const closedEarly = (reason: string) =>
+    settle(new Error(`the connection closed before the whole answer arrived (${reason})`));
+  incoming.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      settle(new ResponseTooLargeError(maxBytes, 'received'));
+      incoming.destroy();
+      return;
     }
-  } catch (error) {
-    if (error instanceof ResponseTooLargeError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`the connection closed before the whole answer arrived (${reason})`);
-  }
-  const headers = new Headers();
-  const raw = incoming.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] ?? '', raw[index + 1] ?? '');
-  const body = await toDecoded(Buffer.concat(chunks), headers.get('content-encoding'), maxBytes);
-  return {
-    status: incoming.statusCode ?? 0,
-    statusText: incoming.statusMessage ?? '',
-    headers,
-    bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-  };
+    chunks.push(chunk);
+  });
+  incoming.on('error', (error) => closedEarly(error.message));
+  // The reason `for await` gave for a stream closed without an end or an error.
+  incoming.on('close', () => {
+    if (!ended) closedEarly('Premature close');
+  });
+  incoming.on('end', () => {
+    ended = true;
+    const headers = new AnswerHeaders(incoming.rawHeaders);
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    const answer = (bytes: Uint8Array): HttpAnswer => ({
+      status: incoming.statusCode ?? 0,
+      statusText: incoming.statusMessage ?? '',
+      headers,
+      bytes,
+    });
+    const contentEncoding = headers.get('content-encoding');
+    // Most answers are not compressed: no promise for them.
+    if (body.length === 0 || contentEncoding === null) settle(undefined, answer(body));
+    else toDecoded(body, contentEncoding, maxBytes).then((decoded) => settle(undefined, answer(decoded)), settle);
+  });
 }
 
 // Lenient at the end of the stream, as browsers and curl are with a truncated gzip body.
