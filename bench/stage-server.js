@@ -58,7 +58,13 @@ if (stage === 'node') {
     CONNECTOR_PROXY_SHUTDOWN_GRACE_MS: '500',
   });
   // text-sync: every line a process.stdout.write, as the request log was written before the buffered writer.
-  const write = stage === 'text-sync' ? (/** @type {string} */ line) => process.stdout.write(`${line}\n`) : undefined;
+  // text-null: the lines are formatted and dropped, so what writing them costs shows by difference.
+  const write =
+    stage === 'text-sync'
+      ? (/** @type {string} */ line) => process.stdout.write(`${line}\n`)
+      : stage === 'text-null'
+        ? () => {}
+        : undefined;
   const server = await startServer(config, registry, write ? { write } : {});
   running = { port: server.port, close: () => server.close() };
 }

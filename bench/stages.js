@@ -19,6 +19,7 @@ const STAGES = {
   app: 'createApp as the proxy serves it, request log off',
   off: 'startServer, request log off (adds the shutdown signal to every invocation)',
   'text-sync': 'startServer, request log text, each line a process.stdout.write (the old writer)',
+  'text-null': 'startServer, request log text formatted and dropped (no writer)',
   text: 'startServer, request log text through the buffered writer (npm start)',
   open: 'the same with CONNECTOR_PROXY_EGRESS=open (no egress guard: no AsyncLocalStorage)',
 };

@@ -20,7 +20,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
-import { commandTimeoutFor } from './bindings.js';
+import { commandTimeoutFor, headerOf } from './bindings.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
@@ -167,7 +167,7 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
         c.header('Connection', 'close');
         return answer(c, tooLarge);
       }
-      const mediaType = c.req.header('content-type');
+      const mediaType = headerOf(c, 'content-type');
       if (text !== '' && !isJsonMediaType(mediaType)) {
         const given = mediaType === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(mediaType)}`;
         const problem = `the request body must be sent as Content-Type: application/json, got ${given}`;
@@ -179,9 +179,11 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
         timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
         ...(options.signal ? { signal: options.signal } : {}),
       };
-      // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
-      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions);
-      if (handled) return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
+      if (options.jobs || target.command.longRunning) {
+        // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
+        const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions);
+        if (handled) return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
+      }
       return answer(c, await invoke(target, body.value, invokeOptions));
     },
   );
@@ -223,8 +225,8 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
 function limitBody(limit: number, onError: (c: Context) => Response): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize: limit, onError });
   return async (c, next) => {
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    const length = headerOf(c, 'content-length');
+    if (length !== undefined && headerOf(c, 'transfer-encoding') === undefined) {
       return Number(length) > limit ? onError(c) : next();
     }
     // bodyLimit reads a chunked body before the handler runs: a failure while reading is the client's.
@@ -263,6 +265,7 @@ function unreadable(c: Context, error: unknown): Response {
  */
 function isJsonMediaType(header: string | undefined): boolean {
   if (header === undefined) return false;
+  if (header === 'application/json') return true;
   const type = (header.split(';', 1)[0] ?? '').trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }

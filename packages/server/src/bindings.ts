@@ -1,4 +1,5 @@
 import { DEFAULT_TIMEOUT_MS, isPlainObject } from '@connector-proxy/core';
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 
 /**
@@ -32,4 +33,16 @@ export function commandTimeoutFor(c: Context, configuredMs: number = DEFAULT_TIM
 /** The GET body an adapter handed over in the env, if it did. */
 export function getBodyOf(c: Context): string | undefined {
   return bindingsOf(c).getBody;
+}
+
+/**
+ * A request header by its lower-case name, read from Node's IncomingMessage when the request came
+ * through the Node server: `c.req.header()` makes that adapter build a web Headers object of the
+ * whole request first, microseconds each time. Elsewhere (Lambda, `app.request()`) the same as it.
+ */
+export function headerOf(c: Context, name: string): string | undefined {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (incoming === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
