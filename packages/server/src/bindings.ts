@@ -1,4 +1,4 @@
-import { DEFAULT_TIMEOUT_MS, isPlainObject } from '@connector-proxy/core';
+import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 
@@ -13,26 +13,25 @@ export interface AdapterBindings {
   getBody?: string;
 }
 
-function bindingsOf(c: Context): AdapterBindings {
+/** One binding an adapter may have added, read without copying the env (this runs for every request). */
+function bindingOf<K extends keyof AdapterBindings>(c: Context, key: K): unknown {
   const env: unknown = c.env;
-  if (!isPlainObject(env)) return {};
-  const { timeLeftMs, getBody } = env;
-  return {
-    ...(typeof timeLeftMs === 'function' ? { timeLeftMs: () => Number(timeLeftMs()) } : {}),
-    ...(typeof getBody === 'string' ? { getBody } : {}),
-  };
+  return typeof env === 'object' && env !== null ? (env as Record<string, unknown>)[key] : undefined;
 }
 
 /** One request's command deadline: the configured one, capped by the time the adapter says is left (at least 1 ms). */
 export function commandTimeoutFor(c: Context, configuredMs: number = DEFAULT_TIMEOUT_MS): number {
-  const left = bindingsOf(c).timeLeftMs?.();
-  if (left === undefined || !Number.isFinite(left)) return configuredMs;
+  const timeLeftMs = bindingOf(c, 'timeLeftMs');
+  if (typeof timeLeftMs !== 'function') return configuredMs;
+  const left = Number(timeLeftMs());
+  if (!Number.isFinite(left)) return configuredMs;
   return Math.max(1, Math.min(configuredMs, Math.floor(left)));
 }
 
 /** The GET body an adapter handed over in the env, if it did. */
 export function getBodyOf(c: Context): string | undefined {
-  return bindingsOf(c).getBody;
+  const getBody = bindingOf(c, 'getBody');
+  return typeof getBody === 'string' ? getBody : undefined;
 }
 
 /**
