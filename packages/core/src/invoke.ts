@@ -1,4 +1,4 @@
-import { createCommandAbort } from './abort.js';
+import { type CommandAbort, createCommandAbort, SHUT_DOWN, TIMED_OUT } from './abort.js';
 import type { Command, CommandContext, TaskInfo } from './command.js';
 import { ErrorCode, egressRefusalOf } from './errors.js';
 import { failedWith, foldError, foldOutput, isPlainObject, maskInvocation, rejected } from './fold.js';
@@ -94,7 +94,7 @@ export async function invoke(
   // A command that answers synchronously needs no timer: nothing could interrupt it anyway.
   if (!isThenable(started)) return done(foldOutput(started, logs.lines));
   try {
-    const output = await withDeadline(started, timeoutMs, options.signal, (reason) => abort.abort(reason));
+    const output = await abort.race(started, timeoutMs);
     if (output === TIMED_OUT) {
       logs.close();
       const message = `the command did not finish within ${timeoutMs} ms`;
@@ -137,11 +137,12 @@ function toTarget(
  * slow path, which cost microseconds per request; the signal is still built on first read.
  */
 class InvocationContext implements CommandContext<unknown, Readonly<Record<string, unknown>>> {
-  readonly #abort: { readonly signal: AbortSignal };
+  readonly #abort: CommandAbort;
+  #onAbort: ((listener: (reason: unknown) => void) => () => void) | undefined;
   constructor(
     readonly taskData: Record<string, unknown>,
     readonly log: (message: string) => void,
-    abort: { readonly signal: AbortSignal },
+    abort: CommandAbort,
     readonly deadline: number,
     readonly config: Readonly<Record<string, unknown>>,
     readonly services: unknown,
@@ -154,39 +155,11 @@ class InvocationContext implements CommandContext<unknown, Readonly<Record<strin
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
-}
 
-/** Settles with the command's output, TIMED_OUT after `ms`, or SHUT_DOWN when `stop` aborts (aborting the command then). */
-async function withDeadline(
-  running: PromiseLike<unknown>,
-  ms: number,
-  stop: AbortSignal | undefined,
-  abort: (reason: unknown) => void,
-): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onStop: (() => void) | undefined;
-  const interrupted = new Promise<typeof TIMED_OUT | typeof SHUT_DOWN>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(TIMED_OUT);
-      // The reason AbortSignal.timeout() uses, so fetch and friends reject as they would for it.
-      abort(new DOMException(`the command did not finish within ${ms} ms`, 'TimeoutError'));
-    }, ms);
-    if (stop) {
-      onStop = () => {
-        resolve(SHUT_DOWN);
-        abort(stop.reason);
-      };
-      stop.addEventListener('abort', onStop, { once: true });
-    }
-  });
-  const settled = Promise.resolve(running);
-  // A command that ignores the signal may still fail after the deadline; nobody awaits it then.
-  settled.catch(() => {});
-  try {
-    return await Promise.race([settled, interrupted]);
-  } finally {
-    clearTimeout(timer);
-    if (stop && onStop) stop.removeEventListener('abort', onStop);
+  /** Bound on first read, as `log` and `redact` are, so `const { onAbort } = context` works. */
+  get onAbort(): (listener: (reason: unknown) => void) => () => void {
+    this.#onAbort ??= (listener) => this.#abort.onAbort(listener);
+    return this.#onAbort;
   }
 }
 
@@ -198,9 +171,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof value.then === 'function'
   );
 }
-
-const TIMED_OUT = Symbol('timed out');
-const SHUT_DOWN = Symbol('shut down');
 
 /** The proxy's deadline, or the command's own when shorter; invalid values fall back to the default. */
 function deadlineOf(own: number | undefined, proxy: number | undefined): number {
