@@ -18,6 +18,14 @@ export interface CommandContext<S = unknown, C = Readonly<Record<string, unknown
   log(message: string): void;
   /** Aborts at the command's deadline (or when the proxy shuts down): pass it to I/O. */
   signal: AbortSignal;
+  /**
+   * Calls `listener` with the abort reason when `signal` aborts (at once when it already has), and
+   * returns the function that stops listening. Cheaper than the signal, which core builds only when
+   * read (an AbortSignal and its listener cost about 10 us on Node 20): for a command that only
+   * needs to stop its own work, e.g. destroy a socket. A listener that throws is reported as an
+   * uncaught error, as an AbortSignal listener's would be.
+   */
+  onAbort(listener: (reason: unknown) => void): () => void;
   /** When `signal` aborts, in epoch milliseconds: a retrying command must not plan waits past it. */
   deadline: number;
   /** The connector's configuration, checked at startup (`CONNECTOR_<NAME>_<KEY>` variables). */

@@ -1,4 +1,4 @@
-import { createCommandAbort } from './abort.js';
+import { type CommandAbort, createCommandAbort, SHUT_DOWN, TIMED_OUT } from './abort.js';
 import type { Command, CommandContext, TaskInfo } from './command.js';
 import { ErrorCode, egressRefusalOf } from './errors.js';
 import { failedWith, foldError, foldOutput, isPlainObject, maskInvocation, rejected } from './fold.js';
@@ -6,7 +6,7 @@ import type { Invocation } from './invocation.js';
 import { describeProblems } from './param.js';
 import { RESERVED_PREFIX, RequestKey } from './protocol.js';
 import type { Target } from './registry.js';
-import { createSecretSet, type SecretMask } from './secrets.js';
+import { createSecretSet, type Secrets } from './secrets.js';
 
 export { isPlainObject, rejected };
 
@@ -45,7 +45,7 @@ export async function invoke(
     return rejected('invalid_request', ErrorCode.InvalidRequest, 'the request body must be a JSON object');
   }
   const secrets = createSecretSet(command, body, configSecrets);
-  const logs = createLog(secrets.mask);
+  const logs = createLog(secrets);
   const finish = (invocation: Invocation): Invocation => {
     logs.close();
     return secrets.active ? maskInvocation(invocation, secrets.mask) : invocation;
@@ -71,7 +71,7 @@ export async function invoke(
     config,
     services,
     readTaskInfo(body),
-    secrets.add,
+    (value) => secrets.addValue(value),
   );
 
   const done = (invocation: Invocation): Invocation => {
@@ -94,7 +94,7 @@ export async function invoke(
   // A command that answers synchronously needs no timer: nothing could interrupt it anyway.
   if (!isThenable(started)) return done(foldOutput(started, logs.lines));
   try {
-    const output = await withDeadline(started, timeoutMs, options.signal, (reason) => abort.abort(reason));
+    const output = await abort.race(started, timeoutMs);
     if (output === TIMED_OUT) {
       logs.close();
       const message = `the command did not finish within ${timeoutMs} ms`;
@@ -137,11 +137,12 @@ function toTarget(
  * slow path, which cost microseconds per request; the signal is still built on first read.
  */
 class InvocationContext implements CommandContext<unknown, Readonly<Record<string, unknown>>> {
-  readonly #abort: { readonly signal: AbortSignal };
+  readonly #abort: CommandAbort;
+  #onAbort: ((listener: (reason: unknown) => void) => () => void) | undefined;
   constructor(
     readonly taskData: Record<string, unknown>,
     readonly log: (message: string) => void,
-    abort: { readonly signal: AbortSignal },
+    abort: CommandAbort,
     readonly deadline: number,
     readonly config: Readonly<Record<string, unknown>>,
     readonly services: unknown,
@@ -154,39 +155,11 @@ class InvocationContext implements CommandContext<unknown, Readonly<Record<strin
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
-}
 
-/** Settles with the command's output, TIMED_OUT after `ms`, or SHUT_DOWN when `stop` aborts (aborting the command then). */
-async function withDeadline(
-  running: PromiseLike<unknown>,
-  ms: number,
-  stop: AbortSignal | undefined,
-  abort: (reason: unknown) => void,
-): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onStop: (() => void) | undefined;
-  const interrupted = new Promise<typeof TIMED_OUT | typeof SHUT_DOWN>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(TIMED_OUT);
-      // The reason AbortSignal.timeout() uses, so fetch and friends reject as they would for it.
-      abort(new DOMException(`the command did not finish within ${ms} ms`, 'TimeoutError'));
-    }, ms);
-    if (stop) {
-      onStop = () => {
-        resolve(SHUT_DOWN);
-        abort(stop.reason);
-      };
-      stop.addEventListener('abort', onStop, { once: true });
-    }
-  });
-  const settled = Promise.resolve(running);
-  // A command that ignores the signal may still fail after the deadline; nobody awaits it then.
-  settled.catch(() => {});
-  try {
-    return await Promise.race([settled, interrupted]);
-  } finally {
-    clearTimeout(timer);
-    if (stop && onStop) stop.removeEventListener('abort', onStop);
+  /** Bound on first read, as `log` and `redact` are, so `const { onAbort } = context` works. */
+  get onAbort(): (listener: (reason: unknown) => void) => () => void {
+    this.#onAbort ??= (listener) => this.#abort.onAbort(listener);
+    return this.#onAbort;
   }
 }
 
@@ -198,9 +171,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof value.then === 'function'
   );
 }
-
-const TIMED_OUT = Symbol('timed out');
-const SHUT_DOWN = Symbol('shut down');
 
 /** The proxy's deadline, or the command's own when shorter; invalid values fall back to the default. */
 function deadlineOf(own: number | undefined, proxy: number | undefined): number {
@@ -225,27 +195,36 @@ interface Bound {
 
 /** Checks every declared parameter and collects every problem, so the author fixes all at once. */
 function bindParams(command: Command, body: Record<string, unknown>): Bound {
-  const entries: [string, unknown][] = [];
+  const params = command.params;
+  const args: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [id, p] of Object.entries(command.params)) {
+  for (const id in params) {
+    if (!Object.hasOwn(params, id)) continue;
+    const p = params[id] as Command['params'][string];
     const raw = Object.hasOwn(body, id) ? body[id] : undefined;
     if (raw === undefined || raw === null) {
       // A copy, so a run that changes an object default cannot change it for the next request.
-      if (p.hasDefault) entries.push([id, copyOf(p.defaultValue)]);
-      else if (!p.required) entries.push([id, undefined]);
+      if (p.hasDefault) define(args, id, copyOf(p.defaultValue));
+      else if (!p.required) define(args, id, undefined);
       else problems.push(`${id} is required`);
       continue;
     }
     const checked = p.check(raw);
-    if (checked.ok) entries.push([id, checked.value]);
+    if (checked.ok) define(args, id, checked.value);
     else problems.push(...describeProblems(id, checked.problems ?? [{ path: [], message: checked.problem }]));
   }
-  // fromEntries defines own properties, so even a declared "__proto__" cannot reach a prototype.
-  const args = Object.fromEntries(entries);
-  const unknown = Object.keys(body).filter(
-    (key) => !key.startsWith(RESERVED_PREFIX) && !Object.hasOwn(command.params, key),
-  );
+  const unknown: string[] = [];
+  for (const key of Object.keys(body)) {
+    if (!key.startsWith(RESERVED_PREFIX) && !Object.hasOwn(params, key)) unknown.push(key);
+  }
   return { args, problems, unknown };
+}
+
+/** An own property even for a declared "__proto__", which assignment would take as the prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** A deep copy of a JSON-like value; anything structuredClone refuses (a function) is kept as it is. */
@@ -259,15 +238,11 @@ function copyOf(value: unknown): unknown {
 }
 
 function readTaskInfo(body: Record<string, unknown>): TaskInfo {
-  const text = (key: string) => {
-    const value = body[key];
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  };
   const info: TaskInfo = {};
-  const callbackUrl = text(RequestKey.callbackUrl);
-  const processInstanceId = text(RequestKey.processInstanceId);
-  const processModelIdentifier = text(RequestKey.processModelIdentifier);
-  const taskId = text(RequestKey.taskId);
+  const callbackUrl = textOf(body[RequestKey.callbackUrl]);
+  const processInstanceId = textOf(body[RequestKey.processInstanceId]);
+  const processModelIdentifier = textOf(body[RequestKey.processModelIdentifier]);
+  const taskId = textOf(body[RequestKey.taskId]);
   if (callbackUrl !== undefined) info.callbackUrl = callbackUrl;
   if (processInstanceId !== undefined) info.processInstanceId = processInstanceId;
   if (processModelIdentifier !== undefined) info.processModelIdentifier = processModelIdentifier;
@@ -275,7 +250,11 @@ function readTaskInfo(body: Record<string, unknown>): TaskInfo {
   return info;
 }
 
-function createLog(mask: SecretMask) {
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+function createLog(secrets: Secrets) {
   const lines: string[] = [];
   let dropped = 0;
   let open = true;
@@ -288,7 +267,7 @@ function createLog(mask: SecretMask) {
         lines[MAX_LOG_LINES] = `… ${dropped} more log line${dropped > 1 ? 's' : ''} dropped`;
         return;
       }
-      const text = mask(String(message));
+      const text = secrets.maskText(String(message));
       lines.push(text.length > MAX_LOG_LINE_LENGTH ? `${text.slice(0, MAX_LOG_LINE_LENGTH)}…` : text);
     },
     /** After the answer is built, late lines from a command that ignored its deadline are dropped. */

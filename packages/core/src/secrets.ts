@@ -29,54 +29,86 @@ export function createSecretSet(
   command: Command,
   body: Record<string, unknown>,
   extra: readonly string[] = [],
-): SecretSet {
-  const set = toSecretSet([]);
-  const collect = (value: unknown, depth: number): void => {
-    if (typeof value === 'string') {
-      set.add(value);
-      set.add(value.trim());
-    } else if (typeof value === 'number' && Number.isFinite(value)) {
-      set.add(String(value));
-    } else if (typeof value === 'object' && value !== null && depth < MAX_SECRET_DEPTH) {
-      for (const inner of Object.values(value)) collect(inner, depth + 1);
-    }
-  };
-  for (const [id, p] of Object.entries(command.params)) {
-    if (p.isSecret && Object.hasOwn(body, id)) collect(body[id], 0);
+): Secrets {
+  const set = new Secrets();
+  const params = command.params;
+  // for-in, not Object.entries: no arrays allocated for the usual command without secrets.
+  for (const id in params) {
+    if (Object.hasOwn(params, id) && params[id]?.isSecret && Object.hasOwn(body, id)) collect(set, body[id], 0);
   }
-  for (const value of extra) set.add(value);
+  for (const value of extra) set.addValue(value);
   return set;
+}
+
+function collect(set: Secrets, value: unknown, depth: number): void {
+  if (typeof value === 'string') {
+    set.addValue(value);
+    set.addValue(value.trim());
+  } else if (typeof value === 'number' && Number.isFinite(value)) {
+    set.addValue(String(value));
+  } else if (typeof value === 'object' && value !== null && depth < MAX_SECRET_DEPTH) {
+    for (const inner of Object.values(value)) collect(set, inner, depth + 1);
+  }
 }
 
 /** A secret set holding the given values; more can be added. */
 export function toSecretSet(secrets: readonly string[]): SecretSet {
-  const forms = new Set<string>();
-  let sorted: string[] = [];
-  const set: SecretSet = {
-    get active() {
-      return sorted.length > 0;
-    },
-    mask: (text) => {
-      if (sorted.length === 0) return text;
-      let masked = text;
-      for (const secret of sorted) if (masked.includes(secret)) masked = masked.split(secret).join('***');
-      return masked;
-    },
-    add(value) {
-      if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || forms.size >= MAX_SECRETS * 6) return;
-      let grew = false;
-      for (const form of encodingsOf(value)) {
-        if (form.length >= MIN_SECRET_LENGTH && !forms.has(form)) {
-          forms.add(form);
-          grew = true;
-        }
-      }
-      // Longest first, so a secret inside another is not half-masked.
-      if (grew) sorted = [...forms].sort((a, b) => b.length - a.length);
-    },
-  };
-  for (const secret of secrets) set.add(secret);
+  const set = new Secrets();
+  for (const secret of secrets) set.addValue(secret);
   return set;
+}
+
+const NO_SECRETS: readonly string[] = [];
+
+/**
+ * A class, not an object literal with a getter (which V8 builds on a slow path), and nothing
+ * allocated until a secret is added: most requests have none.
+ */
+export class Secrets implements SecretSet {
+  #forms: Set<string> | undefined;
+  #sorted: readonly string[] = NO_SECRETS;
+  #mask: SecretMask | undefined;
+  #add: ((value: string) => void) | undefined;
+
+  get active(): boolean {
+    return this.#sorted.length > 0;
+  }
+
+  /** Detached use is allowed (`const { mask } = set`), so it is a bound function, made on first read. */
+  get mask(): SecretMask {
+    this.#mask ??= (text) => this.maskText(text);
+    return this.#mask;
+  }
+
+  maskText(text: string): string {
+    const sorted = this.#sorted;
+    if (sorted.length === 0) return text;
+    let masked = text;
+    for (const secret of sorted) if (masked.includes(secret)) masked = masked.split(secret).join('***');
+    return masked;
+  }
+
+  /** Detached use is allowed too (`context.redact` is it). */
+  get add(): (value: string) => void {
+    this.#add ??= (value) => this.addValue(value);
+    return this.#add;
+  }
+
+  addValue(value: string): void {
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+    this.#forms ??= new Set();
+    const forms = this.#forms;
+    if (forms.size >= MAX_SECRETS * 6) return;
+    let grew = false;
+    for (const form of encodingsOf(value)) {
+      if (form.length >= MIN_SECRET_LENGTH && !forms.has(form)) {
+        forms.add(form);
+        grew = true;
+      }
+    }
+    // Longest first, so a secret inside another is not half-masked.
+    if (grew) this.#sorted = [...forms].sort((a, b) => b.length - a.length);
+  }
 }
 
 /** A mask for the given secret values and their encodings. */

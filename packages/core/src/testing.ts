@@ -113,6 +113,7 @@ export function createFakeContext<S = undefined>(
 ): FakeContext<S | undefined> {
   const logs: string[] = [];
   const redacted: string[] = [];
+  const signal = overrides.signal ?? new AbortController().signal;
   return {
     logs,
     redacted,
@@ -124,7 +125,16 @@ export function createFakeContext<S = undefined>(
     log: (message) => {
       logs.push(message);
     },
-    signal: overrides.signal ?? new AbortController().signal,
+    signal,
+    onAbort: (listener) => {
+      if (signal.aborted) {
+        listener(signal.reason);
+        return () => {};
+      }
+      const handler = () => listener(signal.reason);
+      signal.addEventListener('abort', handler, { once: true });
+      return () => signal.removeEventListener('abort', handler);
+    },
     deadline: overrides.deadline ?? Date.now() + DEFAULT_TIMEOUT_MS,
     config: overrides.config ?? {},
     task: overrides.task ?? {},

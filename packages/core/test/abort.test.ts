@@ -39,3 +39,68 @@ test("invocations leave no listener on the proxy's long-lived shutdown signal", 
   }
   assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
 });
+
+test('onAbort hears the deadline without the signal being built, and its stop unsubscribes', async () => {
+  const heard: unknown[] = [];
+  const command = defineCommand({
+    params: {},
+    timeoutMs: 20,
+    run: (_, { onAbort }) => {
+      const stop = onAbort(() => heard.push('stopped early'));
+      stop();
+      return new Promise((resolve) => onAbort((reason) => resolve({ body: String((reason as Error).name) })));
+    },
+  });
+  const answer = await invoke(command, {});
+  assert.equal(answer.kind === 'v2' && answer.envelope.error?.error_code, 'CommandTimeout');
+  assert.deepEqual(heard, []);
+});
+
+test('onAbort is called at once when the command is already aborted', () => {
+  const outer = new AbortController();
+  const abort = createCommandAbort(outer.signal);
+  abort.abort('deadline');
+  const reasons: unknown[] = [];
+  abort.onAbort((reason) => reasons.push(reason));
+  assert.deepEqual(reasons, ['deadline']);
+});
+
+test('a shutdown stops every running invocation through one listener, removed when they end', async () => {
+  const shutdown = new AbortController();
+  const command = defineCommand({
+    params: {},
+    run: (_, { onAbort, signal }) =>
+      new Promise((_, reject) => onAbort(() => reject(new Error(`stopped, signal aborted: ${signal.aborted}`)))),
+  });
+  const running = Array.from({ length: 32 }, () => invoke(command, {}, { signal: shutdown.signal }));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(getEventListeners(shutdown.signal, 'abort').length <= 2);
+  shutdown.abort(new Error('shutting down'));
+  for (const answer of await Promise.all(running)) {
+    assert.equal(answer.kind === 'v2' && answer.envelope.error?.error_code, 'ProxyShuttingDown');
+  }
+  assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
+});
+
+test('when some invocations end, the rest still hear a shutdown', async () => {
+  const shutdown = new AbortController();
+  let release: () => void = () => {};
+  const quick = defineCommand({
+    params: {},
+    run: () => new Promise((resolve) => (release = () => resolve({ body: 'done' }))),
+  });
+  const slow = defineCommand({
+    params: {},
+    run: (_, { signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+  });
+  const first = invoke(quick, {}, { signal: shutdown.signal });
+  const second = invoke(slow, {}, { signal: shutdown.signal });
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  const done = await first;
+  assert.equal(done.kind === 'v2' && done.envelope.error, null);
+  shutdown.abort(new Error('shutting down'));
+  const answer = await second;
+  assert.equal(answer.kind === 'v2' && answer.envelope.error?.error_code, 'ProxyShuttingDown');
+  assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
+});
