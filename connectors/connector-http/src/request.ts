@@ -89,10 +89,15 @@ export async function sendRequest(call: HttpCall, context: HttpContext): Promise
   const where = `${call.method} ${toLoggableUrl(url)}`;
   context.log(`will call ${where}`);
   const request: WireRequest = { method: call.method, url, headers: toSortedHeaders(headers), body: call.body?.text };
-  const options = { abort: new CallAbort(context), httpsAgent, maxBytes: context.config.MAX_RESPONSE_BYTES };
-  const send = (next: WireRequest) => sendOnce(next, options);
-  const answer = await callWithRetries(call.attempts, request, { send, where, context, abort: options.abort });
-  return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
+  const abort = new CallAbort(context);
+  try {
+    const options = { abort, httpsAgent, maxBytes: context.config.MAX_RESPONSE_BYTES };
+    const send = (next: WireRequest) => sendOnce(next, options);
+    const answer = await callWithRetries(call.attempts, request, { send, where, context, abort });
+    return toCommandResult(answer, { method: call.method, where, includeHeaders: call.includeResponseHeaders });
+  } finally {
+    abort.dispose();
+  }
 }
 
 /** What every attempt of one call shares. */
@@ -150,7 +155,7 @@ async function callOnce(request: WireRequest, { send, where, context, abort }: C
     context.log(`did call ${where}: status ${answer.status}`);
     return answer;
   } catch (error) {
-    if (abort.signal.aborted) throw toDeadlineError();
+    if (abort.aborted) throw toDeadlineError();
     if (error instanceof ResponseTooLargeError) {
       // Not retried: the same resource would be as large the next time.
       context.log(`did call ${where}: ResponseTooLarge`);
