@@ -57,13 +57,18 @@ export interface RequestNote {
   errorCode?: string;
 }
 
-/** By the bindings object of the request (`c.env`): Hono's body limit may replace `c.req.raw` on the way. */
-const notes = new WeakMap<object, RequestNote>();
+/**
+ * Where the note hangs: on the request's bindings object (`c.env`), because Hono's body limit may
+ * replace `c.req.raw` on the way. A symbol-keyed property, not a WeakMap: every WeakMap entry is
+ * more work for each garbage collection, one per request.
+ */
+const NOTE = Symbol('connector-proxy.request-note');
+type Noted = { [NOTE]?: RequestNote };
 
 /** Notes something about the request for its log line; a no-op when nothing logs. */
 export function noteRequest(c: Context, field: keyof RequestNote, value: string): void {
   const env: unknown = c.env;
-  const note = typeof env === 'object' && env !== null ? notes.get(env) : undefined;
+  const note = typeof env === 'object' && env !== null ? (env as Noted)[NOTE] : undefined;
   if (note) note[field] = value;
 }
 
@@ -89,8 +94,8 @@ export function logRequests(app: Hono, log: (entry: RequestLogEntry) => void): v
     const started = performance.now();
     const note: RequestNote = {};
     // app.request() without bindings gets an empty object, so the note has something to hang on.
-    const env: object = typeof given === 'object' && given !== null ? given : {};
-    notes.set(env, note);
+    const env: Noted = typeof given === 'object' && given !== null ? given : {};
+    env[NOTE] = note;
     const response = dispatch(request, env, executionCtx);
     if (!isPromise(response)) return written(request, env, started, note, response);
     return response.then((r) => written(request, env, started, note, r));
