@@ -1,10 +1,8 @@
 import {
   API_KEY_HEADER,
   ErrorCode,
-  errorCodeOf,
   type Failure,
   type Invocation,
-  invoke,
   LIVENESS_BODY,
   type Registry,
   rejected,
@@ -12,7 +10,6 @@ import {
   toEnvelope,
   toOpenApi,
   toWireError,
-  toWireResponse,
 } from '@connector-proxy/core';
 import type { JobRunner } from '@connector-proxy/jobs';
 import { type Context, Hono } from 'hono';
@@ -21,11 +18,12 @@ import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { requireApiKey } from './api-key.js';
 import { commandTimeoutFor, headerOf } from './bindings.js';
-import { readBodyText, readJsonBody } from './body.js';
+import { readBodyText } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
+import { createDoRoute, type DoOutcome, toAnswer } from './do-route.js';
 import { renderHome } from './home.js';
-import { handleLongRunning, mountJobRoutes, sendWire } from './jobs-routes.js';
+import { mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
 import { PLAYGROUND_PATHS, servePlayground } from './playground/routes.js';
 import { logRequests, noteRequest, type RequestLogEntry } from './request-log.js';
@@ -133,6 +131,20 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   app.get('/v1/openapi.json', (c) => json(c, prepare(current()).openapi));
 
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const route = createDoRoute({
+    registry: current,
+    limit,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+  });
+  const send = (c: Context, outcome: DoOutcome): Response => {
+    noteRequest(c, 'command', outcome.command);
+    if (outcome.kind === 'unreadable') return unreadable(c, outcome.error);
+    if (outcome.kind === 'wire') return sendWire(c, outcome.wire);
+    // The rest of a body over the limit is never read, so the connection cannot carry another request.
+    if (outcome.close) c.header('Connection', 'close');
+    return answer(c, outcome.invocation);
+  };
   const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
   app.on(
     ['GET', 'POST'],
@@ -140,55 +152,22 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     limitBody(
       limit,
       (c) => {
-        // The rest of the body is never read, so the connection cannot carry another request.
         c.header('Connection', 'close');
         return answer(c, tooLarge);
       },
-      async (c) => {
-        const connector = c.req.param('connector') ?? '';
-        const name = c.req.param('command') ?? '';
-        noteRequest(c, 'command', `${connector}/${name}`);
-        const target = current().target(connector, name);
-        if (!target) {
-          return answer(
-            c,
-            rejected(
-              'not_found',
-              ErrorCode.CommandNotFound,
-              `there is no command ${JSON.stringify(`${connector}/${name}`)}: see GET /v1/commands for the list`,
-            ),
-          );
-        }
-        let text: string | undefined;
-        try {
-          text = await readBodyText(c, limit);
-        } catch (error) {
-          return unreadable(c, error);
-        }
-        if (text === undefined) {
-          c.header('Connection', 'close');
-          return answer(c, tooLarge);
-        }
-        const mediaType = headerOf(c, 'content-type');
-        if (text !== '' && !isJsonMediaType(mediaType)) {
-          const given = mediaType === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(mediaType)}`;
-          const problem = `the request body must be sent as Content-Type: application/json, got ${given}`;
-          return answer(c, rejected('unsupported_media_type', ErrorCode.InvalidRequest, problem));
-        }
-        const body = readJsonBody(text, c.req.method === 'GET' ? c.req.queries() : undefined);
-        if (!body.ok) return answer(c, rejected('invalid_request', ErrorCode.InvalidRequest, body.problem));
-        const invokeOptions = {
-          timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
-          ...(options.signal ? { signal: options.signal } : {}),
-        };
-        if (options.jobs || target.command.longRunning) {
-          // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
-          const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions);
-          if (handled)
-            return handled.kind === 'accepted' ? sendWire(c, handled.response) : answer(c, handled.invocation);
-        }
-        return answer(c, await invoke(target, body.value, invokeOptions));
-      },
+      async (c) =>
+        send(
+          c,
+          await route({
+            connector: c.req.param('connector') ?? '',
+            name: c.req.param('command') ?? '',
+            method: c.req.method,
+            contentType: headerOf(c, 'content-type'),
+            readText: () => readBodyText(c, limit),
+            queries: () => c.req.queries(),
+            timeoutMs: commandTimeoutFor(c, options.commandTimeoutMs),
+          }),
+        ),
     ),
   );
 
@@ -272,25 +251,10 @@ function unreadable(c: Context, error: unknown): Response {
   );
 }
 
-/**
- * JSON media types as Flask's `is_json` reads them: `application/json` and `application/*+json`,
- * parameters (`; charset=utf-8`) and case aside.
- */
-function isJsonMediaType(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  if (header === 'application/json') return true;
-  const type = (header.split(';', 1)[0] ?? '').trim().toLowerCase();
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
 /** Sends an invocation as core's wire function renders it, noting its error code for the log. */
 function answer(c: Context, invocation: Invocation): Response {
-  const wire = toWireResponse(invocation);
-  const code =
-    wire.status === 500 && invocation.kind === 'v2' && invocation.failure !== 'crash'
-      ? ErrorCode.InvalidCommandResult
-      : errorCodeOf(invocation);
-  if (code) noteRequest(c, 'errorCode', code);
+  const { wire, errorCode } = toAnswer(invocation);
+  if (errorCode) noteRequest(c, 'errorCode', errorCode);
   // Through the context, so headers set earlier (Connection: close, CORS) are kept.
   if (wire.body === null) return c.body(null, wire.status as StatusCode, wire.headers);
   return c.body(wire.body, wire.status as ContentfulStatusCode, wire.headers);
