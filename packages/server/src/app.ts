@@ -1,5 +1,6 @@
 import {
   API_KEY_HEADER,
+  DEFAULT_TIMEOUT_MS,
   ErrorCode,
   type Failure,
   type Invocation,
@@ -21,7 +22,7 @@ import { commandTimeoutFor, headerOf } from './bindings.js';
 import { readBodyText } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
-import { createDoRoute, type DoOutcome, toAnswer } from './do-route.js';
+import { createDoRoute, type DoOutcome, type DoRequest, toAnswer } from './do-route.js';
 import { renderHome } from './home.js';
 import { mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
@@ -44,6 +45,29 @@ export interface AppOptions {
   metrics?: boolean;
   /** Runs long-running commands in the background and delivers their results (jobs-routes.ts). */
   jobs?: JobRunner;
+}
+
+/**
+ * What the Node server needs to answer the protocol's two busiest requests without Hono
+ * (node/direct.ts): the same route logic, listing bytes and log as the app's own routes.
+ */
+export interface DirectRoutes {
+  route: (request: DoRequest) => Promise<DoOutcome>;
+  /** The listing's bytes for the current registry. */
+  listing: () => Uint8Array<ArrayBuffer>;
+  log: ((entry: RequestLogEntry) => void) | undefined;
+  apiKey: string | undefined;
+  /** With CORS every answer needs its headers: the app's own routes answer everything. */
+  cors: boolean;
+  limit: number;
+  commandTimeoutMs: number;
+}
+
+const DIRECT = Symbol('connector-proxy.direct-routes');
+
+/** The direct routes of an app made by {@link createApp}. */
+export function directRoutesOf(app: Hono): DirectRoutes | undefined {
+  return (app as Hono & { [DIRECT]?: DirectRoutes })[DIRECT];
 }
 
 /** The outer HTTP status for an invocation's outcome (decided in core). */
@@ -136,6 +160,17 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     limit,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.jobs ? { jobs: options.jobs } : {}),
+  });
+  Object.assign(app, {
+    [DIRECT]: {
+      route,
+      listing: () => prepare(current()).listing,
+      log,
+      apiKey: options.apiKey,
+      cors: (options.corsOrigins?.length ?? 0) > 0,
+      limit,
+      commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    } satisfies DirectRoutes,
   });
   const send = (c: Context, outcome: DoOutcome): Response => {
     noteRequest(c, 'command', outcome.command);

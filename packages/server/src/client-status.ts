@@ -63,12 +63,12 @@ export function clientStatus(c: Context): number | undefined {
 }
 
 /** {@link clientStatus} from what `fetch` receives: the adapter's bindings and the request. */
-export function clientStatusOf(env: unknown, request: Request): number | undefined {
+export function clientStatusOf(env: unknown, request?: Request): number | undefined {
   const socket = (env as Partial<HttpBindings> | undefined)?.incoming?.socket;
   const failure: unknown = socket?.errored;
   if (failure instanceof Error) return statusOfClientError((failure as Error & { code?: unknown }).code);
   // On Node, read the socket: `request.signal` would make the adapter build a whole web Request
   // (and its AbortSignal) for every logged request, microseconds each. Other runtimes have only the signal.
   if (socket) return socket.destroyed ? CLIENT_CLOSED_REQUEST : undefined;
-  return request.signal.aborted ? CLIENT_CLOSED_REQUEST : undefined;
+  return request?.signal.aborted ? CLIENT_CLOSED_REQUEST : undefined;
 }

@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
+import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@connector-proxy/core';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { answerClientError } from './client-status.js';
 import type { Config } from './config.js';
+import { withDirectRoutes } from './direct.js';
 import { createEgressFor } from './egress/hook.js';
 import { startJobs } from './jobs-start.js';
 import { createLogWriter } from './log-writer.js';
@@ -61,6 +63,9 @@ export async function startServer(
         fetch: app.fetch,
         hostname: config.host,
         port: config.port,
+        // The protocol's two busiest requests go straight from node:http to the app's route logic (direct.ts).
+        createServer: ((options: ServerOptions, listener: RequestListener) =>
+          createServer(options, withDirectRoutes(app, listener))) as typeof createServer,
         serverOptions: {
           headersTimeout: config.headersTimeoutMs,
           requestTimeout: config.requestTimeoutMs,

@@ -1,0 +1,141 @@
+/**
+ * The Node server's direct path for the protocol's two busiest requests, `POST /v1/do/<c>/<C>`
+ * with a declared length and `GET /v1/commands`: answered from node:http's request and response,
+ * with the app's own route logic (do-route.ts), listing bytes and request log, but without building
+ * a web Request and Response and a Hono context for each. Everything else, and these requests in
+ * any other form (chunked, percent-encoded, a query, a wrong API key, CORS configured), goes to
+ * the Hono app as before.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ErrorCode, rejected, toEnvelope, toWireError, type WireResponse } from '@connector-proxy/core';
+import type { Hono } from 'hono';
+import { createApiKeyCheck } from './api-key.js';
+import { type DirectRoutes, directRoutesOf } from './app.js';
+import { CLIENT_CLOSED_REQUEST, clientStatusOf } from './client-status.js';
+import { type DoOutcome, toAnswer } from './do-route.js';
+import type { RequestLogEntry } from './request-log.js';
+
+/** Names as connectors and commands spell them; anything else (`%`, `?`, more slashes) takes the app's way. */
+const DO_PATH = /^\/v1\/do\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+const API_KEY = 'spiff-connector-proxy-api-key';
+const decoder = new TextDecoder();
+
+/** `fallback` (the Hono app's listener), with the direct path in front when the app allows it. */
+export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestListener {
+  const direct = directRoutesOf(app);
+  if (!direct || direct.cors) return fallback;
+  const keyMatches = direct.apiKey === undefined ? undefined : createApiKeyCheck(direct.apiKey);
+  const tooLarge = rejected(
+    'too_large',
+    ErrorCode.InvalidRequest,
+    `the request body is larger than ${direct.limit} bytes`,
+  );
+  return (req, res) => {
+    const url = req.url ?? '';
+    if (keyMatches && !keyMatches(single(req.headers[API_KEY]))) return fallback(req, res);
+    if (req.method === 'GET' && url === '/v1/commands') return sendListing(direct, req, res);
+    const match = req.method === 'POST' ? DO_PATH.exec(url) : null;
+    const length = req.headers['content-length'];
+    if (!match || length === undefined || req.headers['transfer-encoding'] !== undefined) return fallback(req, res);
+    const started = performance.now();
+    const done = (outcome: DoOutcome | { kind: 'crash'; error: unknown }) => send(direct, req, res, started, outcome);
+    if (Number(length) > direct.limit)
+      return done({ kind: 'invocation', command: '', invocation: tooLarge, close: true });
+    direct
+      .route({
+        connector: match[1] ?? '',
+        name: match[2] ?? '',
+        method: 'POST',
+        contentType: req.headers['content-type'],
+        readText: () => readBody(req),
+        queries: () => undefined,
+        timeoutMs: direct.commandTimeoutMs,
+      })
+      .then(done, (error: unknown) => done({ kind: 'crash', error }));
+  };
+}
+
+function sendListing(direct: DirectRoutes, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json');
+  res.end(direct.listing());
+  direct.log?.(entryOf(req, started, 200));
+}
+
+/** Answers as the app's route and error handler do, and logs the line its request log would. */
+function send(
+  direct: DirectRoutes,
+  req: IncomingMessage,
+  res: ServerResponse,
+  started: number,
+  outcome: DoOutcome | { kind: 'crash'; error: unknown },
+): void {
+  let wire: WireResponse;
+  let errorCode: string | undefined;
+  if (outcome.kind === 'crash') {
+    // Only a bug in the proxy reaches here; the answer keeps the protocol's shape all the same.
+    const error = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+    const envelope = toEnvelope(null, toWireError(error.name || 'Error', error.message), []);
+    wire = { status: 500, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) };
+    errorCode = error.name;
+  } else if (outcome.kind === 'unreadable') {
+    const status = clientStatusOf({ incoming: req });
+    if (status === CLIENT_CLOSED_REQUEST || status === 408) {
+      res.statusCode = status;
+      res.end();
+      direct.log?.(entryOf(req, started, status, outcome.command));
+      return;
+    }
+    const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    const problem = `the request body could not be read: ${reason}`;
+    ({ wire, errorCode } = toAnswer(rejected('invalid_request', ErrorCode.InvalidRequest, problem)));
+  } else if (outcome.kind === 'wire') {
+    wire = outcome.wire;
+  } else {
+    ({ wire, errorCode } = toAnswer(outcome.invocation));
+    // The rest of a body over the limit is never read, so the connection cannot carry another request.
+    if (outcome.close) res.setHeader('Connection', 'close');
+  }
+  res.statusCode = wire.status;
+  for (const name in wire.headers) res.setHeader(name, wire.headers[name] as string);
+  if (wire.body === null) res.end();
+  else res.end(wire.body);
+  const command = outcome.kind === 'crash' ? undefined : outcome.command || undefined;
+  direct.log?.(entryOf(req, started, wire.status, command, errorCode));
+}
+
+function entryOf(
+  req: IncomingMessage,
+  started: number,
+  status: number,
+  command?: string,
+  errorCode?: string,
+): RequestLogEntry {
+  const entry: RequestLogEntry = {
+    method: req.method ?? 'GET',
+    path: req.url ?? '',
+    status: clientStatusOf({ incoming: req }) ?? status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+  };
+  if (command) entry.command = command;
+  if (errorCode) entry.errorCode = errorCode;
+  return entry;
+}
+
+/** The whole body, decoded as the Hono path decodes it (UTF-8, a leading BOM dropped). */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the client closed the connection before the whole body arrived'));
+    });
+  });
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
