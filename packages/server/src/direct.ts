@@ -15,8 +15,11 @@ import { CLIENT_CLOSED_REQUEST, clientStatusOf } from './client-status.js';
 import { type DoOutcome, toAnswer } from './do-route.js';
 import type { RequestLogEntry } from './request-log.js';
 
-/** Names as connectors and commands spell them; anything else (`%`, `?`, more slashes) takes the app's way. */
-const DO_PATH = /^\/v1\/do\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+/**
+ * Names as connectors and commands spell them, never a dot segment (`..` is resolved by the URL
+ * rules); anything else (`%`, `?`, more slashes) takes the app's way.
+ */
+const DO_PATH = /^\/v1\/do\/([A-Za-z0-9_][A-Za-z0-9_.-]*)\/([A-Za-z0-9_][A-Za-z0-9_.-]*)$/;
 const API_KEY = 'spiff-connector-proxy-api-key';
 const decoder = new TextDecoder();
 
