@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { isFinished, type Job } from './job.js';
 import { Journal } from './journal.js';
-import { DEFAULT_DATA_DIR } from './settings.js';
 import { Abandoned, type AddOptions, type JobStore, type ListOptions, type StartOptions, type Work } from './store.js';
 
 /** Options of {@link openFileStore}. */

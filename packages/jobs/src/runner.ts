@@ -25,10 +25,9 @@ import type { Job, JobState } from './job.js';
 import { createJobMetrics } from './metrics.js';
 import { createOriginCheck } from './origins.js';
 import { findParamProblems } from './params.js';
-import { ASYNC_AFTER_LIMIT_MS, DEFAULT_CALLBACK_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRY } from './settings.js';
+import { DEFAULT_CALLBACK_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRY } from './settings.js';
 import { Abandoned, type JobStore, type Next } from './store.js';
 
-/** Arena gives up on a request after 45 s; a command switched to the callback must be switched before. */
 /** One delivery attempt may take this long: Arena locks the instance (retrying for up to 6 s) and runs engine steps. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 

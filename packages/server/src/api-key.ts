@@ -3,8 +3,8 @@ import { API_KEY_HEADER, UNAUTHORIZED_BODY } from '@connector-proxy/core';
 import type { MiddlewareHandler } from 'hono';
 import { headerOf } from './bindings.js';
 
-/** Node's IncomingMessage spells header names in lower case. */
-const HEADER_NAME = API_KEY_HEADER.toLowerCase();
+/** The key's header as Node's IncomingMessage spells header names: in lower case. */
+export const API_KEY_HEADER_NAME = API_KEY_HEADER.toLowerCase();
 
 /**
  * Requires the `Spiff-Connector-Proxy-Api-Key` header to equal the key. Both sides are hashed
@@ -15,7 +15,7 @@ export function requireApiKey(apiKey: string): MiddlewareHandler {
   const matches = createApiKeyCheck(apiKey);
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
-    if (!matches(headerOf(c, HEADER_NAME))) return c.json(UNAUTHORIZED_BODY, 401);
+    if (!matches(headerOf(c, API_KEY_HEADER_NAME))) return c.json(UNAUTHORIZED_BODY, 401);
     return next();
   };
 }

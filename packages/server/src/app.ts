@@ -1,16 +1,12 @@
 import {
   API_KEY_HEADER,
   DEFAULT_TIMEOUT_MS,
-  ErrorCode,
   type Failure,
   type Invocation,
   LIVENESS_BODY,
   type Registry,
-  rejected,
   statusOf,
-  toEnvelope,
   toOpenApi,
-  toWireError,
 } from '@connector-proxy/core';
 import type { JobRunner } from '@connector-proxy/jobs';
 import { type Context, Hono } from 'hono';
@@ -22,7 +18,7 @@ import { commandTimeoutFor, headerOf } from './bindings.js';
 import { readBodyText } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatus } from './client-status.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './config.js';
-import { createDoRoute, type DoOutcome, type DoRequest, toAnswer } from './do-route.js';
+import { crashAnswer, createDoRoute, type DoOutcome, type DoRoute, toAnswer, unreadableBody } from './do-route.js';
 import { renderHome } from './home.js';
 import { mountJobRoutes, sendWire } from './jobs-routes.js';
 import { createMetrics } from './metrics.js';
@@ -52,7 +48,7 @@ export interface AppOptions {
  * (node/direct.ts): the same route logic, listing bytes and log as the app's own routes.
  */
 export interface DirectRoutes {
-  route: (request: DoRequest) => Promise<DoOutcome>;
+  route: DoRoute;
   /** The listing's bytes for the current registry. */
   listing: () => Uint8Array<ArrayBuffer>;
   log: ((entry: RequestLogEntry) => void) | undefined;
@@ -180,7 +176,6 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
     if (outcome.close) c.header('Connection', 'close');
     return answer(c, outcome.invocation);
   };
-  const tooLarge = rejected('too_large', ErrorCode.InvalidRequest, `the request body is larger than ${limit} bytes`);
   app.on(
     ['GET', 'POST'],
     '/v1/do/:connector/:command',
@@ -188,12 +183,12 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
       limit,
       (c) => {
         c.header('Connection', 'close');
-        return answer(c, tooLarge);
+        return answer(c, route.tooLarge);
       },
       async (c) =>
         send(
           c,
-          await route({
+          await route.run({
             connector: c.req.param('connector') ?? '',
             name: c.req.param('command') ?? '',
             method: c.req.method,
@@ -226,10 +221,10 @@ export function createApp(registry: Registry | (() => Registry), options: AppOpt
   }
   app.notFound((c) => c.json({ error: 'Not Found', path: c.req.path }, 404));
   app.onError((error, c) => {
-    // Only a bug in the proxy reaches here; the answer keeps the protocol's shape all the same.
-    const envelope = toEnvelope(null, toWireError(error.name || 'Error', error.message), []);
-    noteRequest(c, 'errorCode', error.name);
-    return c.json(envelope, 500);
+    // Only a bug in the proxy reaches here.
+    const { wire, errorCode } = crashAnswer(error);
+    noteRequest(c, 'errorCode', errorCode);
+    return c.body(wire.body, 500, wire.headers);
   });
   return app;
 }
@@ -279,11 +274,7 @@ function limitBody(
 function unreadable(c: Context, error: unknown): Response {
   const status = clientStatus(c);
   if (status === CLIENT_CLOSED_REQUEST || status === 408) return c.body(null, status as StatusCode);
-  const reason = error instanceof Error ? error.message : String(error);
-  return answer(
-    c,
-    rejected('invalid_request', ErrorCode.InvalidRequest, `the request body could not be read: ${reason}`),
-  );
+  return answer(c, unreadableBody(error));
 }
 
 /** Sends an invocation as core's wire function renders it, noting its error code for the log. */

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { DEFAULT_TIMEOUT_MS } from '@connector-proxy/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
@@ -41,7 +42,11 @@ export function getBodyOf(c: Context): string | undefined {
  */
 export function headerOf(c: Context, name: string): string | undefined {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (incoming === undefined) return c.req.header(name);
+  return incoming === undefined ? c.req.header(name) : incomingHeader(incoming, name);
+}
+
+/** A header of a Node request by its lower-case name; repeated ones joined as a web Headers joins them. */
+export function incomingHeader(incoming: IncomingMessage, name: string): string | undefined {
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -52,14 +52,32 @@ export async function readBodyText(c: Context, limit: number): Promise<string | 
   return readIncoming(incoming, limit);
 }
 
-async function readIncoming(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    size += buffer.length;
-    if (size > limit) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+const decoder = new TextDecoder();
+
+/**
+ * The whole body of a Node request, decoded as `c.req.text()` decodes it (UTF-8, a leading BOM
+ * dropped), or undefined once it passes `limit` bytes (the rest is not read). Rejects when the
+ * client goes away first.
+ */
+export function readIncoming(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      incoming.off('data', onData);
+      incoming.pause();
+      resolve(undefined);
+    };
+    incoming.on('data', onData);
+    incoming.on('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
+    incoming.on('error', reject);
+    incoming.on('close', () => {
+      if (!incoming.complete) reject(new Error('the client closed the connection before the whole body arrived'));
+    });
+  });
 }

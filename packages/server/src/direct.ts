@@ -7,12 +7,14 @@
  * the Hono app as before.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ErrorCode, rejected, toEnvelope, toWireError, type WireResponse } from '@connector-proxy/core';
+import type { WireResponse } from '@connector-proxy/core';
 import type { Hono } from 'hono';
-import { createApiKeyCheck } from './api-key.js';
+import { API_KEY_HEADER_NAME, createApiKeyCheck } from './api-key.js';
 import { type DirectRoutes, directRoutesOf } from './app.js';
+import { incomingHeader } from './bindings.js';
+import { readIncoming } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatusOf } from './client-status.js';
-import { type DoOutcome, toAnswer } from './do-route.js';
+import { crashAnswer, type DoOutcome, toAnswer, unreadableBody } from './do-route.js';
 import type { RequestLogEntry } from './request-log.js';
 
 /**
@@ -20,22 +22,15 @@ import type { RequestLogEntry } from './request-log.js';
  * rules); anything else (`%`, `?`, more slashes) takes the app's way.
  */
 const DO_PATH = /^\/v1\/do\/([A-Za-z0-9_][A-Za-z0-9_.-]*)\/([A-Za-z0-9_][A-Za-z0-9_.-]*)$/;
-const API_KEY = 'spiff-connector-proxy-api-key';
-const decoder = new TextDecoder();
 
 /** `fallback` (the Hono app's listener), with the direct path in front when the app allows it. */
 export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestListener {
   const direct = directRoutesOf(app);
   if (!direct || direct.cors) return fallback;
   const keyMatches = direct.apiKey === undefined ? undefined : createApiKeyCheck(direct.apiKey);
-  const tooLarge = rejected(
-    'too_large',
-    ErrorCode.InvalidRequest,
-    `the request body is larger than ${direct.limit} bytes`,
-  );
   return (req, res) => {
     const url = req.url ?? '';
-    if (keyMatches && !keyMatches(single(req.headers[API_KEY]))) return fallback(req, res);
+    if (keyMatches && !keyMatches(incomingHeader(req, API_KEY_HEADER_NAME))) return fallback(req, res);
     if (req.method === 'GET' && url === '/v1/commands') return sendListing(direct, req, res);
     const match = req.method === 'POST' ? DO_PATH.exec(url) : null;
     const length = req.headers['content-length'];
@@ -43,14 +38,14 @@ export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestL
     const started = performance.now();
     const done = (outcome: DoOutcome | { kind: 'crash'; error: unknown }) => send(direct, req, res, started, outcome);
     if (Number(length) > direct.limit)
-      return done({ kind: 'invocation', command: '', invocation: tooLarge, close: true });
-    direct
-      .route({
+      return done({ kind: 'invocation', command: '', invocation: direct.route.tooLarge, close: true });
+    direct.route
+      .run({
         connector: match[1] ?? '',
         name: match[2] ?? '',
         method: 'POST',
         contentType: req.headers['content-type'],
-        readText: () => readBody(req),
+        readText: () => readIncoming(req, direct.limit),
         queries: () => undefined,
         timeoutMs: direct.commandTimeoutMs,
       })
@@ -77,11 +72,8 @@ function send(
   let wire: WireResponse;
   let errorCode: string | undefined;
   if (outcome.kind === 'crash') {
-    // Only a bug in the proxy reaches here; the answer keeps the protocol's shape all the same.
-    const error = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
-    const envelope = toEnvelope(null, toWireError(error.name || 'Error', error.message), []);
-    wire = { status: 500, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) };
-    errorCode = error.name;
+    // Only a bug in the proxy reaches here.
+    ({ wire, errorCode } = crashAnswer(outcome.error));
   } else if (outcome.kind === 'unreadable') {
     const status = clientStatusOf({ incoming: req });
     if (status === CLIENT_CLOSED_REQUEST || status === 408) {
@@ -90,9 +82,7 @@ function send(
       direct.log?.(entryOf(req, started, status, outcome.command));
       return;
     }
-    const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    const problem = `the request body could not be read: ${reason}`;
-    ({ wire, errorCode } = toAnswer(rejected('invalid_request', ErrorCode.InvalidRequest, problem)));
+    ({ wire, errorCode } = toAnswer(unreadableBody(outcome.error)));
   } else if (outcome.kind === 'wire') {
     wire = outcome.wire;
   } else {
@@ -124,21 +114,4 @@ function entryOf(
   if (command) entry.command = command;
   if (errorCode) entry.errorCode = errorCode;
   return entry;
-}
-
-/** The whole body, decoded as the Hono path decodes it (UTF-8, a leading BOM dropped). */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!req.complete) reject(new Error('the client closed the connection before the whole body arrived'));
-    });
-  });
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -10,6 +10,8 @@ import {
   invoke,
   type Registry,
   rejected,
+  toEnvelope,
+  toWireError,
   toWireResponse,
   type WireResponse,
 } from '@connector-proxy/core';
@@ -47,14 +49,20 @@ export interface DoOptions {
   jobs?: JobRunner;
 }
 
+/** The route's logic, and the answer to a body over the limit that a carrier refuses before reading it. */
+export interface DoRoute {
+  run(request: DoRequest): Promise<DoOutcome>;
+  tooLarge: Invocation;
+}
+
 /** Creates the route's logic over the app's options. */
-export function createDoRoute(options: DoOptions): (request: DoRequest) => Promise<DoOutcome> {
+export function createDoRoute(options: DoOptions): DoRoute {
   const tooLarge = rejected(
     'too_large',
     ErrorCode.InvalidRequest,
     `the request body is larger than ${options.limit} bytes`,
   );
-  return async (request) => {
+  const run = async (request: DoRequest): Promise<DoOutcome> => {
     const command = `${request.connector}/${request.name}`;
     const target = options.registry().target(request.connector, request.name);
     if (!target) {
@@ -95,6 +103,24 @@ export function createDoRoute(options: DoOptions): (request: DoRequest) => Promi
     }
     return { kind: 'invocation', command, invocation: await invoke(target, body.value, invokeOptions) };
   };
+  return { run, tooLarge };
+}
+
+/**
+ * What a client whose body could not be read is told, where its connection is still there (a
+ * client that hung up or was too slow gets its 499 or 408 from the carrier instead).
+ */
+export function unreadableBody(error: unknown): Invocation {
+  const reason = error instanceof Error ? error.message : String(error);
+  return rejected('invalid_request', ErrorCode.InvalidRequest, `the request body could not be read: ${reason}`);
+}
+
+/** The answer to a bug in the proxy (a throw out of a route): 500, in the protocol's shape all the same. */
+export function crashAnswer(error: unknown): { wire: WireResponse & { body: string }; errorCode: string } {
+  const crash = error instanceof Error ? error : new Error(String(error));
+  const envelope = toEnvelope(null, toWireError(crash.name || 'Error', crash.message), []);
+  const wire = { status: 500, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) };
+  return { wire, errorCode: crash.name };
 }
 
 /** An invocation as core's wire function renders it, with the error code the request log shows. */
