@@ -10,22 +10,12 @@ import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { defineCommand, invoke, startRegistry } from '@connector-proxy/core';
 import http from '../connectors/connector-http/dist/index.js';
+import { measureRotated, readLoopOptions } from './in-process.js';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '4000' },
-    rounds: { type: 'string', default: '5' },
-    concurrency: { type: 'string', default: '32' },
-    only: { type: 'string', default: '' },
-    base: { type: 'string' },
-  },
-});
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
-const concurrency = Number(values.concurrency);
+const values = readLoopOptions(4000);
+const { calls, rounds, concurrency } = values;
 
 const upstreamProcess = fork(fileURLToPath(new URL('./upstream.js', import.meta.url)), [], { stdio: 'inherit' });
 const port = await new Promise((resolve, reject) => {
@@ -77,43 +67,17 @@ const sides = {
 };
 const names = values.only ? values.only.split(',') : Object.keys(sides);
 
-/** CPU microseconds per call of `count` calls, `width` at a time. */
-async function measure(/** @type {() => Promise<unknown>} */ call, count, width) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next += 1;
-      await call();
-    }
-  };
-  const start = process.cpuUsage();
-  await Promise.all(Array.from({ length: width }, worker));
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / count;
-}
-
-const median = (/** @type {number[]} */ list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? NaN;
-
 try {
-  // Warm-up: let V8 optimize every side before anything is counted.
-  for (const name of names) await measure(sides[name], 2000, concurrency);
-  for (const width of [1, concurrency]) {
-    /** @type {Record<string, number[]>} */
-    const figures = Object.fromEntries(names.map((name) => [name, []]));
-    for (let round = 0; round < rounds; round += 1) {
-      // Rotated, so that no side always runs first.
-      for (let i = 0; i < names.length; i += 1) {
-        const name = names[(i + round) % names.length];
-        figures[name].push(await measure(sides[name], calls, width));
-      }
-    }
-    const line = names.map((name) => `${name} ${median(figures[name]).toFixed(1)} us`).join(', ');
+  await measureRotated(sides, names, { calls, rounds, warmup: 2000, widths: [1, concurrency] }, (width, medians) => {
+    const line = names.map((name) => `${name} ${(medians[name] ?? NaN).toFixed(1)} us`).join(', ');
     console.log(`${width === 1 ? 'sequential' : `${width} concurrent`}: ${line}`);
     for (const name of ['connector', 'base']) {
-      if (!figures.bare || !figures[name]) continue;
-      console.log(`  ratio bare/${name} ${(median(figures.bare) / median(figures[name])).toFixed(2)}`);
+      const bare = medians.bare;
+      const other = medians[name];
+      if (bare === undefined || other === undefined) continue;
+      console.log(`  ratio bare/${name} ${(bare / other).toFixed(2)}`);
     }
-  }
+  });
 } finally {
   agent.destroy();
   await current.registry.close();

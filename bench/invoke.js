@@ -6,22 +6,12 @@
 // Usage: node bench/invoke.js [--calls N] [--rounds N] [--concurrency N] [--only NAME,...] [--base DIR]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as current from '@connector-proxy/core';
 import example from '../connectors/connector-example/dist/index.js';
+import { measureRotated, readLoopOptions } from './in-process.js';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '20000' },
-    rounds: { type: 'string', default: '5' },
-    concurrency: { type: 'string', default: '32' },
-    only: { type: 'string', default: '' },
-    base: { type: 'string' },
-  },
-});
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
-const concurrency = Number(values.concurrency);
+const values = readLoopOptions(20000);
+const { calls, rounds, concurrency } = values;
 
 const plain = JSON.stringify({ message: 'Hello from the bench' });
 // What SpiffArena sends: the parameters plus the reserved keys.
@@ -83,34 +73,7 @@ const names = values.only
   ? Object.keys(sides).filter((name) => values.only.split(',').includes(name.replace('@base', '')))
   : Object.keys(sides);
 
-/** CPU microseconds per call of `count` calls, `width` at a time. */
-async function measure(/** @type {() => Promise<unknown>} */ call, count, width) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next += 1;
-      await call();
-    }
-  };
-  const start = process.cpuUsage();
-  await Promise.all(Array.from({ length: width }, worker));
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / count;
-}
-
-const median = (/** @type {number[]} */ list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? NaN;
-
-// Warm-up: let V8 optimize every side before anything is counted.
-for (const name of names) await measure(sides[name], 5000, concurrency);
-for (const width of [1, concurrency]) {
-  /** @type {Record<string, number[]>} */
-  const figures = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round += 1) {
-    for (let i = 0; i < names.length; i += 1) {
-      const name = names[(i + round) % names.length];
-      figures[name].push(await measure(sides[name], calls, width));
-    }
-  }
+await measureRotated(sides, names, { calls, rounds, warmup: 5000, widths: [1, concurrency] }, (width, medians) => {
   console.log(width === 1 ? 'sequential:' : `${width} concurrent:`);
-  for (const name of names) console.log(`  ${name.padEnd(20)} ${median(figures[name]).toFixed(2)} us`);
-}
+  for (const name of names) console.log(`  ${name.padEnd(20)} ${(medians[name] ?? NaN).toFixed(2)} us`);
+});
