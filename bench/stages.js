@@ -21,7 +21,7 @@ const STAGES = {
   'text-sync': 'startServer, request log text, each line a process.stdout.write (the old writer)',
   'text-null': 'startServer, request log text formatted and dropped (no writer)',
   text: 'startServer, request log text through the buffered writer (npm start)',
-  open: 'the same with CONNECTOR_PROXY_EGRESS=open (no egress guard: no AsyncLocalStorage)',
+  open: 'the same with CONNECTOR_PROXY_EGRESS=open (no egress policy installed)',
 };
 
 const { values } = parseArgs({
