@@ -10,8 +10,9 @@ export type { ArenaAnswer, Job, JobState, JobView } from './job.js';
 export { isFinished, isJobState, JOB_STATES, toJobView } from './job.js';
 export type { OriginCheck } from './origins.js';
 export { createOriginCheck, toOrigin } from './origins.js';
+export { openRedisStore } from './redis.js';
 export type { RedisStoreOptions } from './redis-store.js';
-export { describeRedisUrl, openRedisStore } from './redis-store.js';
+export { describeRedisUrl } from './redis-url.js';
 export type {
   Handled,
   JobRequest,

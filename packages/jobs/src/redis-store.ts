@@ -5,6 +5,7 @@ import type { Exempt } from './exempt.js';
 import { DEFAULT_RETAIN_MS } from './file-store.js';
 import { isJob, type Job } from './job.js';
 import { exemptConnector } from './redis-connector.js';
+import { describeRedisUrl } from './redis-url.js';
 import { Abandoned, type AddOptions, type JobStore, type ListOptions, type StartOptions, type Work } from './store.js';
 
 /** Options of {@link openRedisStore}. */
@@ -43,16 +44,6 @@ function fromData(data: unknown): Job | undefined {
   if (!isJob(data)) return undefined;
   const { request } = data as { request?: unknown };
   return typeof request === 'string' ? { ...data, request: decode(request) as Record<string, unknown> } : data;
-}
-
-/** The Redis URL without its credentials, for messages. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return 'the configured Redis URL';
-  }
 }
 
 /**
