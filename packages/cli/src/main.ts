@@ -2,15 +2,6 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
 import { UnknownCommandError } from './lookup.js';
-import { conformanceVerb } from './verbs/conformance.js';
-import { describeVerb } from './verbs/describe.js';
-import { devVerb } from './verbs/dev.js';
-import { jobsVerb } from './verbs/jobs.js';
-import { listVerb } from './verbs/list.js';
-import { newVerb } from './verbs/new.js';
-import { openapiVerb } from './verbs/openapi.js';
-import { runVerb } from './verbs/run.js';
-import { serveVerb } from './verbs/serve.js';
 
 export const HELP = `Usage: connector-proxy <verb> [options]
 
@@ -37,16 +28,20 @@ Run "connector-proxy <verb> --help" for a verb's options.
 
 type Verb = (args: string[], io: Io) => Promise<number>;
 
+/**
+ * Each verb's module is loaded when that verb runs: \`serve\` does not load the conformance kit,
+ * the scaffolder or the job client, which keeps start-up short.
+ */
 const VERBS: Record<string, Verb> = {
-  serve: serveVerb,
-  dev: devVerb,
-  list: listVerb,
-  describe: describeVerb,
-  run: runVerb,
-  new: newVerb,
-  openapi: openapiVerb,
-  jobs: jobsVerb,
-  conformance: conformanceVerb,
+  serve: async (args, io) => (await import('./verbs/serve.js')).serveVerb(args, io),
+  dev: async (args, io) => (await import('./verbs/dev.js')).devVerb(args, io),
+  list: async (args, io) => (await import('./verbs/list.js')).listVerb(args, io),
+  describe: async (args, io) => (await import('./verbs/describe.js')).describeVerb(args, io),
+  run: async (args, io) => (await import('./verbs/run.js')).runVerb(args, io),
+  new: async (args, io) => (await import('./verbs/new.js')).newVerb(args, io),
+  openapi: async (args, io) => (await import('./verbs/openapi.js')).openapiVerb(args, io),
+  jobs: async (args, io) => (await import('./verbs/jobs.js')).jobsVerb(args, io),
+  conformance: async (args, io) => (await import('./verbs/conformance.js')).conformanceVerb(args, io),
 };
 
 /**
