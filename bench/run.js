@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { pin, planPinning } from './cpus.js';
 import { runExtras } from './extras.js';
 import { pickGenerator } from './load.js';
 import { childTarget, measure } from './measure.js';
@@ -36,6 +37,8 @@ Options:
   --connections N   concurrent connections (default 32)
   --only NAMES      comma-separated: listing, example, http, slow, many, start, workers
   --generator G     wrk or autocannon (default: wrk when it is on the PATH)
+  --no-pin          let the servers share cores with the load generator (default: each measured
+                    server on the last core, wrk and the upstream on the others, where taskset works)
   --profile         write CPU profiles of the proxies to bench/.bench/ and summarize them
   --no-build        skip building
   -h, --help        show this help
@@ -115,7 +118,22 @@ async function main() {
   const upstreamChild = await startChild('upstream.js', {});
   const upstream = `http://127.0.0.1:${upstreamChild.port}`;
   const chosen = scenarios(upstream).filter((s) => settings.only.has(s.name));
-  if (chosen.length > 0) await runMain(settings, generator, chosen);
+  if (chosen.length > 0) {
+    const pinning = settings.pin ? planPinning() : undefined;
+    console.log(
+      pinning
+        ? `pinned: each measured server on CPU ${pinning.servers}; wrk, the upstream and this process on CPU ${pinning.others}`
+        : 'not pinned: servers and the load generator share every core',
+    );
+    // The generator and the upstream inherit this process's binding when they start, or are bound now.
+    if (pinning) for (const pid of [process.pid, upstreamChild.child.pid]) pin(pid, pinning.others);
+    try {
+      await runMain(settings, generator, chosen, pinning);
+    } finally {
+      // The extras measure the proxy on every core (workers), so nothing stays bound.
+      if (pinning) for (const pid of [process.pid, upstreamChild.child.pid]) pin(pid, pinning.all);
+    }
+  }
   await runExtras({ settings, generator, upstream, example, http, repo, built });
   console.log(`\nload average after: ${loadAverage()} (other work on the machine makes the figures noisy)`);
   return 0;
@@ -127,12 +145,14 @@ async function main() {
  * @param {ReturnType<typeof readSettings> & {}} settings
  * @param {'wrk' | 'autocannon'} generator
  * @param {Scenario[]} chosen
+ * @param {ReturnType<typeof planPinning>} pinning
  */
-async function runMain(settings, generator, chosen) {
+async function runMain(settings, generator, chosen, pinning) {
   const execArgv = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir()}`] : [];
   /** @type {Record<string, import('./servers.js').Started>} */
   const proxies = {};
   for (const log of LOGS) proxies[log] = await startChild('proxy.js', { execArgv, args: [log, example, http] });
+  if (pinning) for (const started of Object.values(proxies)) pin(started.child.pid, pinning.servers);
   const text = /** @type {import('./servers.js').Started} */ (proxies.text);
   const proxyUrl = `http://127.0.0.1:${text.port}`;
   console.log(`proxies: ${LOGS.map((l) => `${l} pid ${proxies[l]?.child.pid}`).join(', ')}`);
@@ -159,6 +179,7 @@ async function runMain(settings, generator, chosen) {
       forward: chosen.filter((s) => s.name === 'http').map((s) => ({ method: s.method, path: s.path })),
     },
   });
+  if (pinning) pin(bare.child.pid, pinning.servers);
   console.log(`bare:  pid ${bare.child.pid}`);
   for (const { s, answer } of answers) {
     const copy = await capture(`http://127.0.0.1:${bare.port}`, s);
@@ -259,6 +280,7 @@ function readSettings(args) {
       only: { type: 'string' },
       generator: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -279,6 +301,7 @@ function readSettings(args) {
     only: new Set(only),
     generator: /** @type {'wrk' | 'autocannon' | undefined} */ (values.generator),
     profile: values.profile,
+    pin: !values['no-pin'],
     build: !values['no-build'],
   };
 }

@@ -32,6 +32,23 @@ if (stage === 'node') {
     });
   });
   running = await listen(server.listen(0, '127.0.0.1'));
+} else if (stage === 'node-body' || stage === 'node-invoke') {
+  // The direct path's shape without the proxy: the body read as readIncoming does, then (node-invoke) core.
+  const server = createServer((req, res) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/json');
+      if (req.url === '/v1/commands') return res.end(listing);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (stage === 'node-body') return res.end(envelope);
+      const invocation = await invoke(/** @type {any} */ (command), body, { config: {} });
+      res.end(JSON.stringify(/** @type {any} */ (invocation).envelope));
+    });
+  });
+  running = await listen(server.listen(0, '127.0.0.1'));
 } else if (stage === 'hono' || stage === 'body' || stage === 'invoke' || stage === 'headers') {
   const app = new Hono();
   app.get('/v1/commands', (c) => c.body(listing, 200, JSON_TYPE));

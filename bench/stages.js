@@ -12,6 +12,8 @@ import { startChild, stopAll } from './servers.js';
 /** What each stage adds to the one before it. */
 const STAGES = {
   node: 'node:http, the answer precomputed (the bare server)',
+  'node-body': 'node:http, the body read and JSON.parse, the answer precomputed',
+  'node-invoke': '+ core: invoke and JSON.stringify, without Hono (the direct path, bare)',
   hono: '+ @hono/node-server and Hono routing, the answer precomputed',
   body: '+ reading the body (c.req.text) and JSON.parse',
   invoke: '+ core: find, invoke (params, run, fold) and JSON.stringify',
