@@ -42,6 +42,7 @@ export async function startServer(
   // Every command in flight listens to it, so more than 10 at once is normal, not a leak.
   setMaxListeners(0, shutdown.signal);
   const currentRegistry = typeof registry === 'function' ? registry : () => registry;
+  const log = format === 'off' ? undefined : (entry: RequestLogEntry) => write(formatLogEntry(entry, format));
   const egress = createEgressFor(config);
   // Before listening: jobs a crash left behind are picked up, and a bad job store stops startup.
   const jobs = config.jobs
@@ -55,7 +56,7 @@ export async function startServer(
     signal: shutdown.signal,
     metrics: config.metrics,
     ...(jobs ? { jobs } : {}),
-    ...(format === 'off' ? {} : { log: (entry) => write(formatLogEntry(entry, format)) }),
+    ...(log ? { log } : {}),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
@@ -82,7 +83,11 @@ export async function startServer(
     writer?.close();
     throw error;
   });
-  server.on('clientError', answerClientError);
+  server.on('clientError', (error: Error & { code?: unknown }, socket) => {
+    // A request refused before the app saw it (headers too large, a malformed request line) is logged here.
+    const refused = answerClientError(error, socket);
+    if (refused && log) log({ ...refused, ms: 0 });
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;

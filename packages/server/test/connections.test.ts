@@ -70,6 +70,21 @@ describe('what the log and metrics say about broken connections', () => {
     assert.match(lines[0] ?? '', /^POST \/v1\/do\/test\/Whoami 400 \d+(\.\d+)?ms InvalidRequest$/);
   });
 
+  test('a request refused before the app saw it is answered and logged, without its query', async () => {
+    lines.length = 0;
+    // Over Node's 16 KB header limit, in one write so that the parser sees the request line with it.
+    const huge = `GET /v1/commands?token=s3cr3t-in-query HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`;
+    const tooLarge = await exchange(server.port, [huge]);
+    assert.equal(statusOf(tooLarge.received), 431);
+    assert.match(tooLarge.received, /\{"error":"Request Header Fields Too Large"\}$/);
+    const garbage = await exchange(server.port, ['NOT A REQUEST\r\n\r\n']);
+    assert.equal(statusOf(garbage.received), 400);
+    await eventually(() => lines.length === 2);
+    assert.deepEqual(lines, ['GET /v1/commands 431 0ms', '- - 400 0ms']);
+    // The server goes on answering.
+    assert.equal((await fetch(`${server.url}/v1/commands`)).status, 200);
+  });
+
   test('a client that hangs up while its command runs is logged as 499', async () => {
     lines.length = 0;
     const body = '{"ms":300}';
@@ -163,11 +178,15 @@ describe('bounded slow clients', () => {
     assert.match(lines[0] ?? '', /^POST \/v1\/do\/test\/Whoami 408 \d/);
   });
 
-  test('headers dripped slower than the headers timeout are closed with 408', async () => {
+  test('headers dripped slower than the headers timeout are closed with 408, and logged as 408', async () => {
+    lines.length = 0;
     const request = json('{"message":"x"}');
     const { received, closedAfterMs } = await exchange(server.port, request.split(''), { gapMs: 20 });
     assert.equal(statusOf(received), 408);
     assert.ok(closedAfterMs !== undefined && closedAfterMs < 1_000, `closed after ${closedAfterMs} ms`);
+    // The app never saw this request, so neither its method nor its path is known.
+    await eventually(() => lines.length === 1);
+    assert.deepEqual(lines, ['- - 408 0ms']);
   });
 
   test('the bound is on sending the request: a command may run longer than it', async () => {
