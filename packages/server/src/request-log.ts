@@ -25,17 +25,29 @@ const UNSAFE_IN_TEXT = /[\\\p{C}\p{Z}]/gu;
 const UNSAFE_IN_JSON = /[\p{C}\p{Zl}\p{Zp}]/gu;
 
 /**
+ * Printable ASCII but the space, the quote and the backslash: what nearly every method, path,
+ * command and error code is, and what neither format escapes. One test skips the escaping.
+ */
+const PLAIN_FIELD = /^[\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
  * One field of a text log line, escaped so that it cannot start a new line, pose as another field
  * or reorder what a terminal shows: `\xHH`, `\uHHHH` or `\u{HHHHH}` for each unsafe code point,
  * `\\` for a backslash. Printable text (accents, CJK, emoji) stays as it is.
  */
 export function escapeLogField(value: string): string {
+  if (PLAIN_FIELD.test(value)) return value;
   return value.replace(UNSAFE_IN_TEXT, (ch) => {
     if (ch === '\\') return '\\\\';
     const code = ch.codePointAt(0) ?? 0;
     if (code <= 0xff) return `\\x${hex(code, 2)}`;
     return code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${code.toString(16).toUpperCase()}}`;
   });
+}
+
+/** One field of a JSON log line: a JSON string, with the invisible characters escaped too (see {@link escapeJsonLine}). */
+export function jsonLogField(value: string): string {
+  return PLAIN_FIELD.test(value) ? `"${value}"` : escapeJsonLine(JSON.stringify(value));
 }
 
 /** A JSON text with the remaining invisible characters written as `\uHHHH` escapes (the same value). */

@@ -10,7 +10,7 @@ import { withDirectRoutes } from './direct.js';
 import { createEgressFor } from './egress/hook.js';
 import { startJobs } from './jobs-start.js';
 import { createLogWriter } from './log-writer.js';
-import { escapeJsonLine, escapeLogField, type RequestLogEntry } from './request-log.js';
+import { escapeLogField, jsonLogField, type RequestLogEntry } from './request-log.js';
 
 /** A running proxy. */
 export interface RunningServer {
@@ -128,11 +128,12 @@ export async function startServer(
 /** Formats one request log entry as a JSON line or a short human line. */
 export function formatLogEntry(entry: RequestLogEntry, format: 'json' | 'text'): string {
   if (format === 'json') {
-    // By hand, as JSON.stringify({ time, ...entry }) writes it (same keys, same order), at half the cost.
-    let line = `{"time":"${isoNow()}","method":${JSON.stringify(entry.method)},"path":${JSON.stringify(entry.path)},"status":${entry.status},"ms":${entry.ms}`;
-    if (entry.command !== undefined) line += `,"command":${JSON.stringify(entry.command)}`;
-    if (entry.errorCode !== undefined) line += `,"errorCode":${JSON.stringify(entry.errorCode)}`;
-    return escapeJsonLine(`${line}}`);
+    // By hand, as JSON.stringify({ time, ...entry }) writes it (same keys, same order), with the
+    // invisible characters escaped; a field of plain ASCII (the usual) is written as it is.
+    let line = `{"time":"${isoNow()}","method":${jsonLogField(entry.method)},"path":${jsonLogField(entry.path)},"status":${entry.status},"ms":${entry.ms}`;
+    if (entry.command !== undefined) line += `,"command":${jsonLogField(entry.command)}`;
+    if (entry.errorCode !== undefined) line += `,"errorCode":${jsonLogField(entry.errorCode)}`;
+    return `${line}}`;
   }
   const suffix = entry.errorCode ? ` ${escapeLogField(entry.errorCode)}` : '';
   return `${escapeLogField(entry.method)} ${escapeLogField(entry.path)} ${entry.status} ${entry.ms}ms${suffix}`;

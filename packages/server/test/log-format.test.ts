@@ -15,6 +15,9 @@ const entries: RequestLogEntry[] = [
     command: 'x/"quoted"',
     errorCode: 'command_not_found',
   },
+  // Each kind of character the plain-field shortcut must leave to the escaping.
+  { method: 'GET', path: '/v1/do/a b/\t\x7f\ud800\x00\u202e', status: 404, ms: 1.5, command: 'é/😀' },
+  { method: 'PO\nST', path: "/v1/do/~!#$%&'()*+,-./:;<=>?@[]^_`{|}", status: 400, ms: 0, errorCode: 'Bad\u200bCode' },
 ];
 
 test('a JSON log line is what JSON.stringify writes for the time and the entry, invisible characters escaped', () => {
@@ -32,5 +35,13 @@ test('a text log line is method, path, status, duration and the error code when 
   assert.equal(
     formatLogEntry(entries[2] as RequestLogEntry, 'text'),
     'POST /v1/do/x/"quoted"\\\\é\\u2028 404 0ms command_not_found',
+  );
+  assert.equal(
+    formatLogEntry(entries[3] as RequestLogEntry, 'text'),
+    'GET /v1/do/a\\x20b/\\x09\\x7F\\uD800\\x00\\u202E 404 1.5ms',
+  );
+  assert.equal(
+    formatLogEntry(entries[4] as RequestLogEntry, 'text'),
+    "PO\\x0AST /v1/do/~!#$%&'()*+,-./:;<=>?@[]^_`{|} 400 0ms Bad\\u200BCode",
   );
 });
