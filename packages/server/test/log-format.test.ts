@@ -45,3 +45,22 @@ test('a text log line is method, path, status, duration and the error code when 
     "PO\\x0AST /v1/do/~!#$%&'()*+,-./:;<=>?@[]^_`{|} 400 0ms Bad\\u200BCode",
   );
 });
+
+test("a JSON line's time is the clock's, as toISOString writes it, across millisecond and second boundaries", () => {
+  const entry = { method: 'GET', path: '/', status: 200, ms: 1 };
+  const seconds = new Set<number>();
+  const until = Date.now() + 1_100;
+  let lines = 0;
+  while (Date.now() < until) {
+    const before = Date.now();
+    const time: string = JSON.parse(formatLogEntry(entry, 'json')).time;
+    const after = Date.now();
+    const at = Date.parse(time);
+    assert.ok(at >= before && at <= after, `${time} is not between ${before} and ${after}`);
+    assert.equal(new Date(at).toISOString(), time);
+    seconds.add(Math.floor(at / 1000));
+    lines += 1;
+  }
+  assert.ok(seconds.size >= 2, 'the lines crossed a second boundary');
+  assert.ok(lines > 1_000);
+});
