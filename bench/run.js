@@ -33,7 +33,7 @@ slow upstream, 1,000 commands loaded, start-up time and idle RSS, 1 and 2 worker
 Options:
   --duration S      seconds per measured round (default 3)
   --warmup S        seconds of warm-up per server and scenario (default 2)
-  --rounds N        measured rounds per server and scenario (default 3)
+  --rounds N        measured rounds per server and scenario (default 5)
   --connections N   concurrent connections (default 32)
   --only NAMES      comma-separated: listing, example, http, slow, many, start, workers
   --generator G     wrk or autocannon (default: wrk when it is on the PATH)
@@ -275,7 +275,7 @@ function readSettings(args) {
     options: {
       duration: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '2' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '32' },
       only: { type: 'string' },
       generator: { type: 'string' },
