@@ -123,6 +123,38 @@ test('npm ci --omit=dev and the built dist serve every bundled connector with no
   assert.equal(envelope.error, null);
   assert.match(envelope.command_response.body.connector_response, /'from production'/);
 
+  // node-postgres and nodemailer are loaded with a connector's first command, not at start-up, so
+  // only a command shows that the production install has them: a refused connection must be the
+  // database's or the mail server's error, not a module that cannot be found.
+  const firstUse: [string, Record<string, unknown>, string][] = [
+    [
+      'postgres_v2/DoSQL',
+      { database_connection_str: 'postgresql://proxy@127.0.0.1:1/none', schema: { sql: 'SELECT 1' } },
+      'OperationalError',
+    ],
+    [
+      'smtp/SendEmail',
+      {
+        smtp_host: '127.0.0.1',
+        smtp_port: 1,
+        email_subject: 's',
+        email_body: 'b',
+        email_to: 'to@example.com',
+        email_from: 'from@example.com',
+      },
+      'ConnectionRefusedError',
+    ],
+  ];
+  for (const [command, params, code] of firstUse) {
+    const answer = await fetch(`${proxy.url}/v1/do/${command}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const text = await answer.text();
+    assert.equal(JSON.parse(text).error?.error_code, code, `${command}: ${text}`);
+  }
+
   // The image's HEALTHCHECK command, run as Docker would, against this proxy.
   const runtimeStage = readStages(join(repo, 'Dockerfile')).at(-1) ?? [];
   const healthcheck = runtimeStage.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '';

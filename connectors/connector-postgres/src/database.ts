@@ -4,7 +4,7 @@
  */
 import { readConnectionString } from './connection-string.js';
 import type { PostgresContext } from './services.js';
-import type { Session } from './session.js';
+import { type Session, withSession } from './session.js';
 
 /** The parameter every command has. */
 export interface DatabaseArgs {
@@ -24,11 +24,7 @@ export async function onDatabase<T>(
   const { host, port, database, user } = connection.server;
   log(`database ${database ?? '(default)'} on ${host}:${port} as ${user ?? '(default user)'}`);
   if (connection.ignored.length > 0) log(`ignored connection options: ${connection.ignored.join(', ')}`);
-  // The session module brings pg-cursor (and with it part of node-postgres): loaded on first use too.
-  const [pool, { withSession }] = await Promise.all([
-    services.pools.get(args.database_connection_str.trim(), connection),
-    import('./session.js'),
-  ]);
+  const pool = services.pools.get(args.database_connection_str.trim(), connection);
   const sessionOptions = {
     statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
     maxRows: config.MAX_ROWS,

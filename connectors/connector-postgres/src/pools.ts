@@ -2,12 +2,14 @@
  * One node-postgres pool per connection string, created on first use and ended when the
  * connector closes (at shutdown, and before a dev reload swaps the connector). The number of
  * pools is bounded: a proxy serving many databases ends the least recently used pool first.
- * node-postgres itself is loaded when the first pool is made, so a proxy that never runs a
- * postgres command does not load it (about 15 MB and a tenth of the start-up).
  */
 import type pg from 'pg';
 import type { Connection } from './connection-string.js';
 import { postgresError } from './errors.js';
+import { onFirstUse } from './first-use.js';
+
+/** node-postgres: found at start-up, loaded when the first pool is made. */
+const driver = onFirstUse<typeof pg>('pg');
 
 /** Bounds of each pool and of how many pools are kept. */
 export interface PoolsOptions {
@@ -24,7 +26,7 @@ export interface PoolsOptions {
 /** The connector's pools. */
 export interface Pools {
   /** The pool for a connection string, created on first use. */
-  get(key: string, connection: Connection): Promise<pg.Pool>;
+  get(key: string, connection: Connection): pg.Pool;
   /** Pools open now, and their connections (idle or in use). */
   stats(): { pools: number; clients: number };
   /** Ends every pool; waits for connections in use to be given back. No pool is made after it. */
@@ -33,14 +35,6 @@ export interface Pools {
 
 /** Shown in pg_stat_activity unless the connection string sets application_name. */
 export const APPLICATION_NAME = 'connector-proxy postgres_v2';
-
-let driver: Promise<typeof pg> | undefined;
-
-/** node-postgres, loaded once, on first use. */
-function loadDriver(): Promise<typeof pg> {
-  driver ??= import('pg').then((module) => module.default);
-  return driver;
-}
 
 /** Creates the (empty) set of pools; each is made when a command first needs it. */
 export function createPools(options: PoolsOptions = {}): Pools {
@@ -56,8 +50,7 @@ export function createPools(options: PoolsOptions = {}): Pools {
   };
 
   return {
-    async get(key, connection) {
-      const { Pool } = await loadDriver();
+    get(key, connection) {
       if (closed) throw postgresError('OperationalError', 'the proxy is shutting down\n', 503);
       const known = pools.get(key);
       if (known) {
@@ -66,7 +59,7 @@ export function createPools(options: PoolsOptions = {}): Pools {
         pools.set(key, known);
         return known;
       }
-      const pool = new Pool({
+      const pool = new (driver().Pool)({
         fallback_application_name: APPLICATION_NAME,
         ...connection.config,
         max: maxClients,

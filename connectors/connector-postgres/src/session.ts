@@ -5,12 +5,16 @@
  * shutdown) cancels the running statement and closes the connection, which rolls back.
  */
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import Cursor from 'pg-cursor';
+import type Cursor from 'pg-cursor';
 import { cancelBackend } from './cancel.js';
 import type { Connection } from './connection-string.js';
 import { invalidParameters, postgresError } from './errors.js';
 import { fromConnectError, fromQueryError } from './failures.js';
+import { onFirstUse } from './first-use.js';
 import { jsonSafeTypes, toParameter } from './values.js';
+
+/** pg-cursor: found at start-up, loaded with the first statement that returns rows. */
+const cursorClass = onFirstUse<typeof Cursor>('pg-cursor');
 
 /** What a session needs besides the pool. */
 export interface SessionOptions {
@@ -123,7 +127,9 @@ function createSession(client: PoolClient, maxRows: number, started: (sql: strin
     },
     async fetch(sql, values = []) {
       check(sql);
-      const cursor = client.query(new Cursor(sql, values.map(toParameter), { rowMode: 'array', types: jsonSafeTypes }));
+      const cursor = client.query(
+        new (cursorClass())(sql, values.map(toParameter), { rowMode: 'array', types: jsonSafeTypes }),
+      );
       try {
         const { rows, result } = await read(cursor, maxRows + 1);
         if (rows.length > maxRows) {

@@ -111,7 +111,7 @@ test('the number of pools is bounded: the least recently used one is ended', { s
   const pools = createPools({ maxPools: 2 });
   const strings = [tagged(), tagged(), tagged()];
   for (const { text } of strings) {
-    const pool = await pools.get(text, readConnectionString(text));
+    const pool = pools.get(text, readConnectionString(text));
     await pool.query('SELECT 1');
   }
   assert.equal(pools.stats().pools, 2);

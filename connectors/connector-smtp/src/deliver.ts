@@ -1,8 +1,9 @@
 import { rootCertificates } from 'node:tls';
 import { CommandError, ErrorCode } from '@connector-proxy/core';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { smtpError } from './errors.js';
 import type { ComposedEmail } from './message.js';
+import { smtpConnection } from './nodemailer.js';
 
 /** Where and how to reach the SMTP server. */
 export interface SmtpServer {
@@ -51,7 +52,8 @@ export async function deliver(
   { signal, log }: SessionContext,
 ): Promise<Delivery> {
   if (signal.aborted) throw stopped(signal);
-  const connection = new SMTPConnection({
+  const Client = smtpConnection();
+  const connection = new Client({
     host: server.host,
     port: server.port,
     secure: server.secure,

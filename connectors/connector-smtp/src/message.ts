@@ -1,6 +1,6 @@
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Address } from './addresses.js';
 import type { Attachment } from './attachments.js';
+import { mailComposer } from './nodemailer.js';
 
 /** Everything that goes into one email, already checked. */
 export interface Email {
@@ -28,6 +28,7 @@ export interface ComposedEmail {
  * attachments multipart/mixed. Bcc recipients are in the envelope only, never in a header.
  */
 export async function composeEmail(email: Email): Promise<ComposedEmail> {
+  const MailComposer = mailComposer();
   const message = new MailComposer({
     from: email.from,
     to: email.to,

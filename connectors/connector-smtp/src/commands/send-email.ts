@@ -1,8 +1,8 @@
 import { defineCommand, type ParamsOf, param } from '@connector-proxy/core';
-import type { Login, SmtpServer } from '../deliver.js';
+import { deliver, type Login, type SmtpServer } from '../deliver.js';
 import { SMTP_ERRORS } from '../error-codes.js';
 import { invalidParameters, toCommandError } from '../errors.js';
-import type { Email } from '../message.js';
+import { composeEmail, type Email } from '../message.js';
 import { addresses, attachments, recipients, sender } from '../params.js';
 import { services } from '../services.js';
 import { readTrustedCa } from '../trust.js';
@@ -67,8 +67,6 @@ export const SendEmail = defineCommand({
     const email = readEmail(args);
     const server = readServer(args, readTrustedCa(args.smtp_ca_cert, caCertificates));
     const login = readLogin(args);
-    // nodemailer's composer and SMTP client are loaded with the first email, not at start-up.
-    const [{ composeEmail }, { deliver }] = await Promise.all([import('../message.js'), import('../deliver.js')]);
     const composed = await composeEmail(email);
 
     const recipients = composed.envelope.to.length;
