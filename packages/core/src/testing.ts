@@ -1,12 +1,14 @@
 /**
  * The test kit for connector authors: run a command as the proxy would and get its envelope,
- * or build a fake context to call `run` directly in a unit test.
+ * build a fake context to call `run` directly in a unit test, or check that the listing tells
+ * users what they need.
  */
 import { type Command, type CommandContext, isCommand, type TaskInfo } from './command.js';
+import { ErrorCode } from './errors.js';
 import type { Failure, Invocation } from './invocation.js';
 import { DEFAULT_TIMEOUT_MS, invoke } from './invoke.js';
-import { type EnvelopeV2, RequestKey, type WireError } from './protocol.js';
-import type { Target } from './registry.js';
+import { type EnvelopeV2, RequestKey, type WireError, type WireParameter } from './protocol.js';
+import type { Registry, Target } from './registry.js';
 import { NO_HOST, resolveConfig, secretConfigValues } from './services.js';
 import { failureOf, toCallbackEnvelope } from './wire.js';
 
@@ -139,4 +141,80 @@ export function createFakeContext<S = undefined>(
     config: overrides.config ?? {},
     task: overrides.task ?? {},
   };
+}
+
+/** Options of {@link listingProblems}. */
+export interface ListingCheckOptions {
+  /**
+   * The connector's README: every error code a command declares must have a row in a table of
+   * it, `| \`Code\` | ...` (`HttpError<status>` stands for every `HttpError<n>`).
+   */
+  readme?: string;
+  /** Codes documented elsewhere (the proxy's own README), not in the connector's. */
+  documentedElsewhere?: readonly string[];
+  /**
+   * Entries the listing must match (SpiffArena's catalog, the Python connector's listing): the
+   * same command ids in the same order, and each entry's parameters first, in its order, with
+   * only optional parameters after them.
+   */
+  reference?: readonly { id: string; parameters: readonly WireParameter[] }[];
+}
+
+/**
+ * What a registry's listing lacks for the people who use it, one sentence each; empty when
+ * nothing. Every command must have a description, a described result with a schema and at
+ * least one error code; the options add the README and reference checks. For a test:
+ * `assert.deepEqual(listingProblems(createRegistry([connector]), { readme }), [])`.
+ */
+export function listingProblems(registry: Registry, options: ListingCheckOptions = {}): string[] {
+  const problems: string[] = [];
+  const elsewhere = new Set(options.documentedElsewhere ?? [ErrorCode.ProxyShuttingDown]);
+  const detailed = registry.list({ detailed: true });
+  for (const entry of detailed) {
+    if (!entry.description) problems.push(`${entry.id} has no description`);
+    if (!entry.result?.description) problems.push(`${entry.id} does not describe its result`);
+    if (!entry.result?.schema) problems.push(`${entry.id} has no result schema`);
+    if ((entry.errors?.length ?? 0) === 0) problems.push(`${entry.id} lists no error codes`);
+    if (options.readme === undefined) continue;
+    for (const { code } of entry.errors ?? []) {
+      if (elsewhere.has(code)) continue;
+      const row = /^HttpError\d+$/.test(code) ? 'HttpError<status>' : code;
+      if (!hasTableRow(options.readme, row)) problems.push(`${entry.id}: the README has no error table row for ${row}`);
+    }
+  }
+  if (options.reference) {
+    const ids = detailed.map((entry) => entry.id);
+    const expected = options.reference.map((entry) => entry.id);
+    if (ids.join('\n') !== expected.join('\n')) {
+      problems.push(`the commands are ${ids.join(', ')}; the reference lists ${expected.join(', ')}`);
+    }
+    const plain = new Map(registry.list().map((entry) => [entry.id, entry]));
+    for (const reference of options.reference) {
+      const ours = plain.get(reference.id);
+      if (!ours) continue;
+      reference.parameters.forEach((parameter, i) => {
+        const given = ours.parameters[i];
+        if (
+          !given ||
+          given.id !== parameter.id ||
+          given.type !== parameter.type ||
+          given.required !== parameter.required
+        ) {
+          const found = given ? `${given.id} (${given.type}, ${given.required ? 'required' : 'optional'})` : 'nothing';
+          problems.push(
+            `${reference.id}: parameter ${i + 1} should be ${parameter.id} (${parameter.type}, ${parameter.required ? 'required' : 'optional'}), is ${found}`,
+          );
+        }
+      });
+      for (const extra of ours.parameters.slice(reference.parameters.length)) {
+        if (extra.required) problems.push(`${reference.id}: ${extra.id} is an extra, so it must be optional`);
+      }
+    }
+  }
+  return problems;
+}
+
+function hasTableRow(readme: string, code: string): boolean {
+  const cell = `\`${code}\``;
+  return readme.split('\n').some((line) => /^\|\s*`/.test(line) && line.replace(/^\|\s*/, '').startsWith(cell));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { CommandError, defineCommand, param } from '@connector-proxy/core';
-import { createFakeContext, runCommand } from '@connector-proxy/core/testing';
+import { describe, test } from 'node:test';
+import { CommandError, createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
+import { createFakeContext, listingProblems, runCommand } from '@connector-proxy/core/testing';
 
 const Greet = defineCommand({
   params: { name: param.str(), times: param.int().default(1) },
@@ -123,4 +123,85 @@ test('createFakeContext uses what the test passes', async () => {
   assert.deepEqual(context.logs, ['greeting bob']);
   controller.abort();
   assert.equal(context.signal.aborted, true);
+});
+
+describe('listingProblems', () => {
+  const Described = defineCommand({
+    description: 'Says hello.',
+    params: { name: param.str(), loud: param.bool().default(false) },
+    result: { description: 'The greeting.', schema: { type: 'object' } },
+    errors: { NoGreeting: 'there is nobody to greet' },
+    run: ({ name }) => ({ body: { hello: name } }),
+  });
+  const Bare = defineCommand({ params: {}, run: () => ({ body: {} }) });
+  const registry = createRegistry([defineConnector({ name: 'greet', commands: { Hello: Described } })]);
+  const codes = (registry.list({ detailed: true })[0]?.errors ?? []).map((e) => e.code);
+  const readme = codes.map((code) => `| \`${code}\` | 400 | why |`).join('\n');
+  const reference = [
+    {
+      id: 'greet/Hello',
+      parameters: [{ id: 'name', type: 'str' as const, required: true }],
+    },
+  ];
+
+  test('finds nothing in a described command that matches its reference and README', () => {
+    assert.deepEqual(listingProblems(registry, { readme, reference }), []);
+  });
+
+  test('names a command without a description, a described result or a schema', () => {
+    const bare = createRegistry([defineConnector({ name: 'greet', commands: { Bare } })]);
+    assert.deepEqual(listingProblems(bare), [
+      'greet/Bare has no description',
+      'greet/Bare does not describe its result',
+      'greet/Bare has no result schema',
+    ]);
+  });
+
+  test('names an error code without a README table row; the proxy-level ones are exempt', () => {
+    const missing = readme
+      .split('\n')
+      .filter((row) => !row.includes('`NoGreeting`'))
+      .join('\n');
+    assert.deepEqual(listingProblems(registry, { readme: missing }), [
+      'greet/Hello: the README has no error table row for NoGreeting',
+    ]);
+    // Mentioned in prose, not a row of a table, does not count.
+    assert.equal(listingProblems(registry, { readme: `${missing}\nSee \`NoGreeting\`.` }).length, 1);
+  });
+
+  test('names other commands, parameters out of order or of another type, and required extras', () => {
+    assert.deepEqual(listingProblems(registry, { reference: [...reference, { id: 'greet/Bye', parameters: [] }] }), [
+      'the commands are greet/Hello; the reference lists greet/Hello, greet/Bye',
+    ]);
+    const other = [
+      {
+        id: 'greet/Hello',
+        parameters: [
+          { id: 'name', type: 'int' as const, required: true },
+          { id: 'loud', type: 'bool' as const, required: false },
+          { id: 'times', type: 'int' as const, required: false },
+        ],
+      },
+    ];
+    assert.deepEqual(listingProblems(registry, { reference: other }), [
+      'greet/Hello: parameter 1 should be name (int, required), is name (str, required)',
+      'greet/Hello: parameter 3 should be times (int, optional), is nothing',
+    ]);
+    const required = createRegistry([
+      defineConnector({
+        name: 'greet',
+        commands: {
+          Hello: defineCommand({
+            description: 'Says hello.',
+            params: { name: param.str(), must: param.str() },
+            result: { description: 'The greeting.', schema: { type: 'object' } },
+            run: ({ name }) => ({ body: { hello: name } }),
+          }),
+        },
+      }),
+    ]);
+    assert.deepEqual(listingProblems(required, { reference }), [
+      'greet/Hello: must is an extra, so it must be optional',
+    ]);
+  });
 });
