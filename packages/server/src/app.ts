@@ -45,7 +45,7 @@ export interface AppOptions {
 
 /**
  * What the Node server needs to answer the protocol's two busiest requests without Hono
- * (node/direct.ts): the same route logic, listing bytes and log as the app's own routes.
+ * (direct.ts): the same route logic, listing bytes and log as the app's own routes.
  */
 export interface DirectRoutes {
   route: DoRoute;

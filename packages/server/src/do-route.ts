@@ -1,6 +1,6 @@
 /**
  * What `/v1/do/<connector>/<Command>` does, whatever carries the request: Hono's route (every
- * runtime, `app.request()` in tests) and the Node server's direct path (fast-path.ts) both hand
+ * runtime, `app.request()` in tests) and the Node server's direct path (direct.ts) both hand
  * it a {@link DoRequest} and send the {@link DoOutcome} it decides, so the two cannot drift apart.
  */
 import {
