@@ -3,13 +3,14 @@
  * connector closes (at shutdown, and before a dev reload swaps the connector). The number of
  * pools is bounded: a proxy serving many databases ends the least recently used pool first.
  */
+import { createRequire } from 'node:module';
+import { onFirstUse } from '@connector-proxy/core';
 import type pg from 'pg';
 import type { Connection } from './connection-string.js';
 import { postgresError } from './errors.js';
-import { onFirstUse } from './first-use.js';
 
-/** node-postgres: found at start-up, loaded when the first pool is made. */
-const driver = onFirstUse<typeof pg>('pg');
+/** node-postgres (about 15 MB): found at start-up, loaded when the first pool is made. */
+const driver = onFirstUse<typeof pg>(createRequire(import.meta.url), 'pg');
 
 /** Bounds of each pool and of how many pools are kept. */
 export interface PoolsOptions {

@@ -4,17 +4,18 @@
  * commit, then the connection given back. A failure rolls everything back; an abort (deadline,
  * shutdown) cancels the running statement and closes the connection, which rolls back.
  */
+import { createRequire } from 'node:module';
+import { onFirstUse } from '@connector-proxy/core';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type Cursor from 'pg-cursor';
 import { cancelBackend } from './cancel.js';
 import type { Connection } from './connection-string.js';
 import { invalidParameters, postgresError } from './errors.js';
 import { fromConnectError, fromQueryError } from './failures.js';
-import { onFirstUse } from './first-use.js';
 import { jsonSafeTypes, toParameter } from './values.js';
 
 /** pg-cursor: found at start-up, loaded with the first statement that returns rows. */
-const cursorClass = onFirstUse<typeof Cursor>('pg-cursor');
+const cursorClass = onFirstUse<typeof Cursor>(createRequire(import.meta.url), 'pg-cursor');
 
 /** What a session needs besides the pool. */
 export interface SessionOptions {

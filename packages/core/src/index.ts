@@ -32,6 +32,8 @@ export {
   egressRefusalOf,
   isCommandError,
 } from './errors.js';
+export type { ModuleRequire } from './first-use.js';
+export { onFirstUse } from './first-use.js';
 export { failedWith, maskInvocation } from './fold.js';
 export type { Failure, Invocation } from './invocation.js';
 export { statusOf } from './invocation.js';
