@@ -79,6 +79,7 @@ export type {
 } from './protocol.js';
 export {
   API_KEY_HEADER,
+  envelopeText,
   LIVENESS_BODY,
   RESERVED_PREFIX,
   RequestKey,

@@ -2,6 +2,7 @@
  * The wire shapes of the connector proxy protocol. This is the only file that spells wire keys
  * (`command_response`, `spiff__logs` ...); everything else builds envelopes through it.
  */
+import { DEFAULT_MAX_WRITE_DEPTH, type StringifyJsonOptions, stringifyJson } from './json.js';
 
 /** Prefix of the reserved request keys the backend adds; they are never bound to parameters. */
 export const RESERVED_PREFIX = 'spiff__';
@@ -93,6 +94,74 @@ export function toEnvelope(
     response.http_status = httpStatus;
   }
   return { command_response: response, error, command_response_version: 2, spiff__logs: logs };
+}
+
+const JSON_MIMETYPE_TEXT = '"application/json"';
+
+/** How a member's value is written: named by its place, within what is left of the depth. */
+const BODY_OPTIONS = memberOptions('command_response.body', 2);
+const HEADERS_OPTIONS = memberOptions('command_response.headers', 2);
+const STATUS_OPTIONS = memberOptions('command_response.http_status', 2);
+const MIMETYPE_OPTIONS = memberOptions('command_response.mimetype', 2);
+const ERROR_OPTIONS = memberOptions('error', 1);
+const VERSION_OPTIONS = memberOptions('command_response_version', 1);
+const LOGS_OPTIONS = memberOptions('spiff__logs', 1);
+
+function memberOptions(name: string, depth: number): StringifyJsonOptions {
+  return { name, maxDepth: DEFAULT_MAX_WRITE_DEPTH - depth };
+}
+
+/**
+ * An envelope as JSON text, its members in the protocol's order (the order {@link toEnvelope}
+ * gives them; undefined ones left out, as JSON.stringify does): for such an envelope byte for
+ * byte what `stringifyJson(envelope)` writes, at about half the cost. The shell's keys are
+ * written here, not escaped again for every answer, and only the body and the headers go
+ * through the exact-number writer, each named by its place (`command_response.body.n is NaN …`)
+ * and bounded by what is left of the depth. Throws {@link JsonError} for what JSON cannot carry.
+ */
+export function envelopeText(envelope: EnvelopeV2): string {
+  const response = envelope.command_response;
+  let inner = '';
+  if (!isLeftOut(response.body)) inner = `"body":${valueText(response.body, BODY_OPTIONS)}`;
+  const { mimetype } = response;
+  if (!isLeftOut(mimetype)) {
+    const text = mimetype === 'application/json' ? JSON_MIMETYPE_TEXT : valueText(mimetype, MIMETYPE_OPTIONS);
+    inner += `${inner === '' ? '' : ','}"mimetype":${text}`;
+  }
+  if (!isLeftOut(response.http_status)) {
+    inner += `${inner === '' ? '' : ','}"http_status":${valueText(response.http_status, STATUS_OPTIONS)}`;
+  }
+  if (!isLeftOut(response.headers)) {
+    inner += `${inner === '' ? '' : ','}"headers":${valueText(response.headers, HEADERS_OPTIONS)}`;
+  }
+  const { error, spiff__logs: logs } = envelope;
+  const errorText = error === null ? 'null' : valueText(error, ERROR_OPTIONS);
+  const version = valueText(envelope.command_response_version, VERSION_OPTIONS);
+  const logsText = Array.isArray(logs) && logs.length === 0 ? '[]' : valueText(logs, LOGS_OPTIONS);
+  return `{"command_response":{${inner}},"error":${errorText},"command_response_version":${version},"spiff__logs":${logsText}}`;
+}
+
+/** A member's value; the usual ones (a string, a number, strings only) without the exact-number walk. */
+function valueText(value: unknown, options: StringifyJsonOptions): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' || holdsOnlyStrings(value)) return JSON.stringify(value);
+  return stringifyJson(value, options);
+}
+
+/** True for a list or a plain object whose members are all strings (JSON.stringify writes it as it is). */
+function holdsOnlyStrings(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+    return true;
+  }
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  return true;
+}
+
+/** What JSON.stringify leaves out of an object. */
+function isLeftOut(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
 /** Builds the error member of an envelope. */

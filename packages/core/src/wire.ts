@@ -4,8 +4,8 @@
  */
 import { ErrorCode } from './errors.js';
 import { type Failure, type Invocation, statusOf } from './invocation.js';
-import { parseJson, stringifyJson } from './json.js';
-import { type EnvelopeV2, toEnvelope, toWireError } from './protocol.js';
+import { parseJson } from './json.js';
+import { type EnvelopeV2, envelopeText, toEnvelope, toWireError } from './protocol.js';
 
 /** An answer ready to send. */
 export interface WireResponse {
@@ -14,7 +14,7 @@ export interface WireResponse {
   body: string | null;
 }
 
-/** Serializes JSON for the wire; core's exact-number writer by default. */
+/** Serializes JSON for the wire; core's exact-number writer by default ({@link envelopeText}). */
 export type JsonWriter = (value: unknown) => string;
 
 /** Parses JSON text losslessly, throwing on failure (as the `parse` of {@link toCallbackEnvelope}). */
@@ -35,7 +35,7 @@ const JSON_CONTENT_TYPE = 'application/json';
  * carry (NaN or Infinity, a cycle, nesting too deep) is the command's fault: answered
  * as an `InvalidCommandResult` crash with the logs it wrote.
  */
-export function toWireResponse(invocation: Invocation, write: JsonWriter = stringifyJson): WireResponse {
+export function toWireResponse(invocation: Invocation, write?: JsonWriter): WireResponse {
   if (invocation.kind === 'v1') {
     const { status, mimetype, body } = invocation.answer;
     return { status, headers: { 'Content-Type': mimetype }, body: NULL_BODY_STATUSES.has(status) ? null : body };
@@ -43,7 +43,7 @@ export function toWireResponse(invocation: Invocation, write: JsonWriter = strin
   const { envelope, failure } = invocation;
   let text: string;
   try {
-    text = write(envelope);
+    text = write ? write(envelope) : envelopeText(envelope);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const message = `the command's result cannot be sent as JSON: ${reason}`;
