@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createRegistry, defineCommand, defineConnector, param } from '@connector-proxy/core';
 import { createApp } from '../src/app.js';
-import { withDirectRoutes } from '../src/direct.js';
+import { doPathOf, withDirectRoutes } from '../src/direct.js';
 import type { RequestLogEntry } from '../src/request-log.js';
 import { formatLogEntry } from '../src/serve.js';
 
@@ -116,4 +116,29 @@ test('a request in another form (a query, a percent-encoded name, chunked) goes 
     duplex: 'half',
   } as RequestInit);
   assert.deepEqual(fallbacks, ['/v1/commands?detailed=true', '/v1/do/test/%45cho', '/v1/do/test/Echo']);
+});
+
+test('the direct path takes the names connectors and commands are spelled with, and nothing else', () => {
+  assert.deepEqual(doPathOf('/v1/do/test/Echo'), ['test', 'Echo']);
+  assert.deepEqual(doPathOf('/v1/do/postgres_v2/DoSQL'), ['postgres_v2', 'DoSQL']);
+  assert.deepEqual(doPathOf('/v1/do/a.b-c/_X.y-Z9'), ['a.b-c', '_X.y-Z9']);
+  assert.deepEqual(doPathOf('/v1/do/9/0'), ['9', '0']);
+  for (const other of [
+    '/v1/do/test',
+    '/v1/do/test/',
+    '/v1/do//Echo',
+    '/v1/do/test/Echo/more',
+    '/v1/do/../Echo',
+    '/v1/do/test/.hidden',
+    '/v1/do/-x/Echo',
+    '/v1/do/test/%45cho',
+    '/v1/do/test/Echo?x=1',
+    '/v1/do/test/Echo#x',
+    '/v1/do/tést/Echo',
+    '/v1/commands',
+    '/v1/dotest/Echo',
+    '//v1/do/test/Echo',
+  ]) {
+    assert.equal(doPathOf(other), undefined, other);
+  }
 });
