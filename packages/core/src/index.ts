@@ -38,7 +38,7 @@ export { failedWith, maskInvocation } from './fold.js';
 export type { Failure, Invocation } from './invocation.js';
 export { statusOf } from './invocation.js';
 export type { InvokeOptions } from './invoke.js';
-export { DEFAULT_TIMEOUT_MS, invoke, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
+export { DEFAULT_TIMEOUT_MS, invoke, invokeNow, isPlainObject, MAX_LOG_LINES, rejected } from './invoke.js';
 export type { ParsedJson, ParseJsonOptions, StringifyJsonOptions } from './json.js';
 export {
   DEFAULT_MAX_DEPTH,

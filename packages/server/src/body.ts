@@ -4,6 +4,8 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { getBodyOf } from './bindings.js';
 
+const OPEN_BRACE = 0x7b;
+
 /** The parsed request body, or why it was refused. */
 export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string };
 
@@ -15,7 +17,8 @@ export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: fa
  */
 export function readJsonBody(text: string, queries: Record<string, string[]> | undefined): BodyResult {
   let value: unknown = {};
-  if (text.trim() !== '') {
+  // A body is nearly always an object: its first character says it is not blank without trimming a copy.
+  if (text.charCodeAt(0) === OPEN_BRACE || text.trim() !== '') {
     const parsed = parseJson(text);
     if (!parsed.ok) return { ok: false, problem: `the request body is ${parsed.problem}` };
     value = parsed.value;

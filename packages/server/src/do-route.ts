@@ -7,7 +7,7 @@ import {
   ErrorCode,
   errorCodeOf,
   type Invocation,
-  invoke,
+  invokeNow,
   type Registry,
   rejected,
   toEnvelope,
@@ -101,7 +101,9 @@ export function createDoRoute(options: DoOptions): DoRoute {
       if (handled?.kind === 'accepted') return { kind: 'wire', command, wire: handled.response };
       if (handled) return { kind: 'invocation', command, invocation: handled.invocation };
     }
-    return { kind: 'invocation', command, invocation: await invoke(target, body.value, invokeOptions) };
+    // A command that answers synchronously is answered without another turn of the microtask queue.
+    const invocation = invokeNow(target, body.value, invokeOptions);
+    return { kind: 'invocation', command, invocation: invocation instanceof Promise ? await invocation : invocation };
   };
   return { run, tooLarge };
 }
