@@ -10,6 +10,7 @@ import {
   type EnvelopeV2,
   type Invocation,
   invoke,
+  invokeNow,
   MAX_LOG_LINES,
   type ParamShape,
   param,
@@ -651,5 +652,32 @@ describe('errors that carry more than a code', () => {
     if (invocation.kind !== 'v2') return;
     const deadline = invocation.envelope.command_response.body as number;
     assert.ok(deadline >= before + 5_000 && deadline <= Date.now() + 5_000);
+  });
+});
+
+describe('invokeNow', () => {
+  const Sync = defineCommand({
+    params: { n: param.int() },
+    run: ({ n }, { log }) => {
+      log('ran');
+      return { body: n * 2 };
+    },
+  });
+  const Async = defineCommand({ params: { n: param.int() }, run: async ({ n }) => ({ body: n * 3 }) });
+
+  test('answers a synchronous command as it is, and an asynchronous one in a promise, as invoke does', async () => {
+    const now = invokeNow(Sync, { n: 2 });
+    assert.ok(!(now instanceof Promise));
+    assert.deepEqual(now, await invoke(Sync, { n: 2 }));
+    assert.deepEqual(now.kind === 'v2' && now.envelope.spiff__logs, ['ran']);
+    const later = invokeNow(Async, { n: 2 });
+    assert.ok(later instanceof Promise);
+    assert.deepEqual(await later, await invoke(Async, { n: 2 }));
+  });
+
+  test('refuses bad parameters synchronously too', () => {
+    const refused = invokeNow(Sync, { n: 'two' });
+    assert.ok(!(refused instanceof Promise));
+    assert.equal(refused.kind === 'v2' && refused.envelope.error?.error_code, 'InvalidParameters');
   });
 });
