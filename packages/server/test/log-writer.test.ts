@@ -80,3 +80,28 @@ test('a line waits in the buffer for at most flushAfterMs, and close writes the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lines of any text are written as UTF-8, whole, in order, and a line longer than a batch goes alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-log-'));
+  const file = join(dir, 'log.txt');
+  const fd = openSync(file, 'w');
+  try {
+    const writer = createLogWriter({ fd });
+    const lines = [
+      'plain',
+      'accents é à ü, CJK 漢字, emoji 😀',
+      `long ${'é'.repeat(6_000)}`,
+      ...Array.from({ length: 300 }, (_, i) => `${i} ${'☃'.repeat(i % 40)}`),
+      `a lone surrogate \ud800 becomes U+FFFD`,
+      `${'y'.repeat(1_500)}`,
+      'last',
+    ];
+    for (const line of lines) writer.write(line);
+    writer.close();
+    const expected = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    assert.ok(readFileSync(file).equals(expected));
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
