@@ -7,6 +7,7 @@ import {
   ErrorCode,
   errorCodeOf,
   type Invocation,
+  type InvokeOptions,
   invokeNow,
   type Registry,
   rejected,
@@ -94,7 +95,10 @@ export function createDoRoute(options: DoOptions): DoRoute {
         invocation: rejected('invalid_request', ErrorCode.InvalidRequest, body.problem),
       };
     }
-    const invokeOptions = { timeoutMs: request.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
+    const { signal } = options;
+    const invokeOptions: InvokeOptions = signal
+      ? { timeoutMs: request.timeoutMs, signal }
+      : { timeoutMs: request.timeoutMs };
     if (options.jobs || target.command.longRunning) {
       // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
       const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions);
