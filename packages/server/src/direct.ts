@@ -11,7 +11,7 @@ import type { WireResponse } from '@connector-proxy/core';
 import type { Hono } from 'hono';
 import { API_KEY_HEADER_NAME, createApiKeyCheck } from './api-key.js';
 import { type DirectRoutes, directRoutesOf } from './app.js';
-import { rawHeader } from './bindings.js';
+import { incomingHeader } from './bindings.js';
 import { readIncoming } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatusOf } from './client-status.js';
 import { crashAnswer, type DoOutcome, toAnswer, unreadableBody } from './do-route.js';
@@ -50,12 +50,11 @@ export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestL
   const keyMatches = direct.apiKey === undefined ? undefined : createApiKeyCheck(direct.apiKey);
   return (req, res) => {
     const url = req.url ?? '';
-    if (keyMatches && !keyMatches(rawHeader(req, API_KEY_HEADER_NAME))) return fallback(req, res);
+    if (keyMatches && !keyMatches(incomingHeader(req, API_KEY_HEADER_NAME))) return fallback(req, res);
     if (req.method === 'GET' && url === '/v1/commands') return sendListing(direct, req, res);
     const names = req.method === 'POST' ? doPathOf(url) : undefined;
-    if (!names) return fallback(req, res);
-    const length = rawHeader(req, 'content-length');
-    if (length === undefined || rawHeader(req, 'transfer-encoding') !== undefined) return fallback(req, res);
+    const length = req.headers['content-length'];
+    if (!names || length === undefined || req.headers['transfer-encoding'] !== undefined) return fallback(req, res);
     const started = performance.now();
     const done = (outcome: DoOutcome | { kind: 'crash'; error: unknown }) => send(direct, req, res, started, outcome);
     if (Number(length) > direct.limit)
@@ -65,7 +64,7 @@ export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestL
         connector: names[0],
         name: names[1],
         method: 'POST',
-        contentType: rawHeader(req, 'content-type'),
+        contentType: req.headers['content-type'],
         readText: () => readIncoming(req, direct.limit),
         queries: () => undefined,
         timeoutMs: direct.commandTimeoutMs,
