@@ -110,16 +110,34 @@ function scan(text: string, maxDepth: number): number {
   return result;
 }
 
+/** Strings up to this long are walked here; longer ones are searched with indexOf. */
+const SHORT_STRING = 32;
+
 /** The index of the quote closing the string opened at `start`, or -1 when it is never closed. */
 function endOfString(text: string, start: number): number {
-  let end = text.indexOf('"', start + 1);
+  // Most strings are keys and short values: a walk costs less than a call to indexOf for each.
+  const shortEnd = Math.min(text.length, start + 1 + SHORT_STRING);
+  for (let i = start + 1; i < shortEnd; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) return i;
+    if (code === BACKSLASH) i += 1;
+  }
+  let from = shortEnd;
+  // A backslash at the end of the walk escapes the first character after it.
+  if (from > start + 1 && isEscaped(text, from, start)) from += 1;
+  let end = text.indexOf('"', from);
   while (end > 0) {
-    let backslashes = 0;
-    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes += 1;
-    if (backslashes % 2 === 0) return end;
+    if (!isEscaped(text, end, start)) return end;
     end = text.indexOf('"', end + 1);
   }
   return -1;
+}
+
+/** True when the character at `at` follows an odd run of backslashes (inside the string opened at `start`). */
+function isEscaped(text: string, at: number, start: number): boolean {
+  let backslashes = 0;
+  while (at - 1 - backslashes > start && text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes += 1;
+  return backslashes % 2 === 1;
 }
 
 /** A value JSON cannot carry: a number that is not finite, nesting beyond the bound, a cycle. */

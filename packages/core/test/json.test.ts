@@ -106,6 +106,21 @@ describe('parseJson', () => {
     const text = JSON.stringify({ s: `\\"${'['.repeat(5000)}`, t: '\\\\', u: '{'.repeat(5000) });
     assert.equal(parseJson(text).ok, true);
   });
+  test('strings of every length, escapes at any place, end where they end: a number after one stays exact', () => {
+    const big = '123456789012345678901234567890';
+    for (let length = 0; length < 80; length++) {
+      for (const tail of ['', '\\\\', '\\"', '\\\\\\"', '[{', '\\\\\\\\']) {
+        const inner = 'a'.repeat(length) + tail;
+        const text = `{"s":"${inner}","big":${big},"t":"${tail}${'b'.repeat(length)}"}`;
+        const parsed = parseJson(text);
+        assert.ok(parsed.ok, text);
+        const value = parsed.value as Record<string, unknown>;
+        assert.equal(value.s, JSON.parse(`"${inner}"`), text);
+        assert.ok(isExactNumber(value.big), text);
+        assert.equal(stringifyJson(value), text);
+      }
+    }
+  });
 });
 
 describe('stringifyJson', () => {
