@@ -57,13 +57,14 @@ export function invokeNow(
   if (!isPlainObject(body)) {
     return rejected('invalid_request', ErrorCode.InvalidRequest, 'the request body must be a JSON object');
   }
-  const secrets = createSecretSet(command, body, configSecrets);
+  const plan = planOf(command.params);
+  const secrets = createSecretSet(plan.secretIds, body, configSecrets);
   const logs = createLog(secrets);
   const finish = (invocation: Invocation): Invocation => {
     logs.close();
     return secrets.active ? maskInvocation(invocation, secrets.mask) : invocation;
   };
-  const bound = bindParams(command, body);
+  const bound = bindParams(plan, command.params, body);
   if (bound.unknown.length > 0) {
     logs.add(`ignored unknown parameter${bound.unknown.length > 1 ? 's' : ''}: ${bound.unknown.join(', ')}`);
   }
@@ -222,15 +223,38 @@ interface Bound {
   unknown: string[];
 }
 
+type DeclaredParam = Command['params'][string];
+
+/** A command's parameters as binding walks them, made at its first invocation. */
+interface ParamPlan {
+  declared: readonly { id: string; param: DeclaredParam }[];
+  secretIds: readonly string[];
+}
+
+/**
+ * One plan per parameter record (a command's, frozen with it by defineCommand): a list walked with
+ * named loads instead of a for-in over the record with a lookup of each key in two objects.
+ */
+const plans = new WeakMap<object, ParamPlan>();
+
+function planOf(params: Command['params']): ParamPlan {
+  let plan = plans.get(params);
+  if (plan === undefined) {
+    const declared = Object.keys(params).map((id) => ({ id, param: params[id] as DeclaredParam }));
+    plan = { declared, secretIds: declared.filter((d) => d.param.isSecret).map((d) => d.id) };
+    plans.set(params, plan);
+  }
+  return plan;
+}
+
 /** Checks every declared parameter and collects every problem, so the author fixes all at once. */
-function bindParams(command: Command, body: Record<string, unknown>): Bound {
-  const params = command.params;
+function bindParams(plan: ParamPlan, params: Command['params'], body: Record<string, unknown>): Bound {
   const args: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const id in params) {
-    if (!Object.hasOwn(params, id)) continue;
-    const p = params[id] as Command['params'][string];
-    const raw = Object.hasOwn(body, id) ? body[id] : undefined;
+  for (const { id, param: p } of plan.declared) {
+    // Only an own member counts (never one of Object.prototype's); most parameters are absent.
+    let raw = body[id];
+    if (raw !== undefined && !Object.hasOwn(body, id)) raw = undefined;
     if (raw === undefined || raw === null) {
       // A copy, so a run that changes an object default cannot change it for the next request.
       if (p.hasDefault) define(args, id, copyOf(p.defaultValue));

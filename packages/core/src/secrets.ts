@@ -1,5 +1,3 @@
-import type { Command } from './command.js';
-
 /** Replaces every known secret value in a text with `***`. */
 export type SecretMask = (text: string) => string;
 
@@ -21,21 +19,17 @@ const MAX_SECRET_DEPTH = 4;
 const MAX_SECRETS = 200;
 
 /**
- * The secret set of one request: the values given for the command's secret parameters, as sent and
- * as `run` receives them (trimmed, numbers as text), the strings inside objects, and `extra`
- * (secret configuration values).
+ * The secret set of one request: the values given for the command's secret parameters (`secretIds`),
+ * as sent and as `run` receives them (trimmed, numbers as text), the strings inside objects, and
+ * `extra` (secret configuration values).
  */
 export function createSecretSet(
-  command: Command,
+  secretIds: readonly string[],
   body: Record<string, unknown>,
   extra: readonly string[] = [],
 ): Secrets {
   const set = new Secrets();
-  const params = command.params;
-  // for-in, not Object.entries: no arrays allocated for the usual command without secrets.
-  for (const id in params) {
-    if (Object.hasOwn(params, id) && params[id]?.isSecret && Object.hasOwn(body, id)) collect(set, body[id], 0);
-  }
+  for (const id of secretIds) if (Object.hasOwn(body, id)) collect(set, body[id], 0);
   for (const value of extra) set.addValue(value);
   return set;
 }

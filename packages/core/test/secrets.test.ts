@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import { defineCommand, param, toMask } from '@connector-proxy/core';
 import { createSecretSet, maskValue } from '../src/secrets.js';
 
-const createSecretMask = (...args: Parameters<typeof createSecretSet>) => createSecretSet(...args).mask;
+type AnyCommand = { params: Record<string, { isSecret: boolean }> };
+/** The ids of a command's secret parameters, as invoke hands them over. */
+const secretIdsOf = (of: AnyCommand) => Object.keys(of.params).filter((id) => of.params[id]?.isSecret);
+const createSecretMask = (of: AnyCommand, body: Record<string, unknown>, extra?: readonly string[]) =>
+  createSecretSet(secretIdsOf(of), body, extra).mask;
 
 const command = defineCommand({
   params: {
@@ -87,7 +91,7 @@ test('a value masked deep and wide keeps its shape, key order and exact numbers,
 });
 
 test('a registered secret is masked in its base64 and URL-safe base64 forms too', () => {
-  const set = createSecretSet(command, {});
+  const set = createSecretSet(secretIdsOf(command), {});
   set.add('ada:lovelace');
   const b64 = Buffer.from('ada:lovelace').toString('base64');
   assert.equal(set.mask(`Basic ${b64}`), 'Basic ***');
