@@ -1,5 +1,7 @@
 // Instructions per request on each server's main thread, counted by valgrind's callgrind, for
-// the proxy (request log text, json and off) and the bare server of run.js, listing and example.
+// the proxy (request log text, json and off) and the bare server of run.js, listing, example and
+// http (GET against the local upstream, the bare side being run.js's bare forwarder; the
+// upstream's own instructions are not counted, the client side of the call is).
 // On a shared VM the CPU time per request moves by a third from one round to the next; the
 // instruction count of the same build moves by about 2%, whatever else the machine does. It is
 // not time: cache misses and the kernel's side of system calls (the socket writes are a third of
@@ -8,7 +10,7 @@
 // their work comes in bursts that follow the warm-up, not the requests.
 // Usage: node bench/instructions.js [--requests N] [--warmup N] [--connections N] [--keep DIR]
 // (after npm run build). --keep leaves callgrind's dumps in DIR (`callgrind_annotate DIR/text.out.2-01`
-// shows where the example's instructions go, by function; dump 1 is the listing, 2 the example).
+// shows where the example's instructions go, by function; dump 1 is the listing, 2 the example, 3 http).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -32,6 +34,8 @@ const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const example = join(repo, 'connectors/connector-example');
+const http = join(repo, 'connectors/connector-http');
+/** @type {{ name: string, method: string, path: string, body?: string }[]} */
 const scenarios = [
   { name: 'listing', method: 'GET', path: '/v1/commands' },
   {
@@ -66,11 +70,15 @@ try {
   }
   await stopAll();
 
+  // The http scenario's upstream runs throughout, outside valgrind.
+  const upstream = await startChild('upstream.js', {});
+  const forward = { name: 'http', method: 'POST', path: '/v1/do/http/GetRequestV2' };
+  scenarios.push({ ...forward, body: JSON.stringify({ url: `http://127.0.0.1:${upstream.port}/data` }) });
   const sides = [
-    { name: 'bare', script: 'bare.js', args: [], message: { routes, forward: [] } },
-    { name: 'text', script: 'proxy.js', args: ['text', example] },
-    { name: 'json', script: 'proxy.js', args: ['json', example] },
-    { name: 'off', script: 'proxy.js', args: ['off', example] },
+    { name: 'bare', script: 'bare.js', args: [], message: { routes, forward: [forward] } },
+    { name: 'text', script: 'proxy.js', args: ['text', example, http] },
+    { name: 'json', script: 'proxy.js', args: ['json', example, http] },
+    { name: 'off', script: 'proxy.js', args: ['off', example, http] },
   ];
   console.log(
     `instructions per request on the main thread (callgrind), ${requests} requests after ${warmup} of warm-up, ${connections} connections`,
