@@ -32,6 +32,7 @@ const DEFAULT_FLUSH_AFTER_MS = 100;
 /** UTF-8 takes at most 3 bytes for a UTF-16 code unit: a line that fits by this bound fits. */
 const MAX_BYTES_PER_UNIT = 3;
 const NEWLINE = 0x0a;
+const SLAB_BYTES = 64 * 1024;
 
 /**
  * Creates a request log writer on a file descriptor. A line costs its UTF-8 encoding into the
@@ -54,7 +55,10 @@ export function createLogWriter(options: LogWriterOptions = {}): LogWriter {
   });
   // A reader that went away (EPIPE) must not crash the proxy; the lines are dropped instead.
   boom.on('error', () => {});
-  let batch = Buffer.allocUnsafe(MAX_WRITE_BYTES);
+  // Batches are views into a slab, as Node's own Buffer pool does: one allocation per 16 batches.
+  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  let slabUsed = 0;
+  let batch = slab.subarray(0, MAX_WRITE_BYTES);
   let used = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -68,9 +72,14 @@ export function createLogWriter(options: LogWriterOptions = {}): LogWriter {
   };
   const writePending = () => {
     if (used === 0) return;
-    // sonic-boom keeps what a partial write left of the buffer it was given: a new batch each time.
+    // sonic-boom keeps what a partial write left of the bytes it was given: the next batch starts after them.
     const full = batch.subarray(0, used);
-    batch = Buffer.allocUnsafe(MAX_WRITE_BYTES);
+    slabUsed += used;
+    if (slabUsed + MAX_WRITE_BYTES > SLAB_BYTES) {
+      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      slabUsed = 0;
+    }
+    batch = slab.subarray(slabUsed, slabUsed + MAX_WRITE_BYTES);
     used = 0;
     hand(full);
   };
