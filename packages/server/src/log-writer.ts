@@ -29,59 +29,34 @@ const MAX_WRITE_BYTES = 4096;
 const BATCH_BYTES = 3072;
 const DEFAULT_FLUSH_AFTER_MS = 100;
 
-/** UTF-8 takes at most 3 bytes for a UTF-16 code unit: a line that fits by this bound fits. */
-const MAX_BYTES_PER_UNIT = 3;
-const NEWLINE = 0x0a;
-const SLAB_BYTES = 64 * 1024;
-
 /**
- * Creates a request log writer on a file descriptor. A line costs its UTF-8 encoding into the
- * batch: the system call happens once per ~3 KB, or `flushAfterMs` after the first line of a
- * quiet spell. Writes are synchronous when they happen, so none is ever in flight: what is
- * queued is written at close, at `process.exit()` and before an uncaught exception ends the
- * process. Only a kill (SIGKILL, the OOM killer) loses lines, at most `flushAfterMs` worth.
+ * Creates a request log writer on a file descriptor. A line costs a string append: the system
+ * call happens once per ~3 KB, or `flushAfterMs` after the first line of a quiet spell. Writes
+ * are synchronous when they happen, so none is ever in flight: what is queued is written at
+ * close, at `process.exit()` and before an uncaught exception ends the process. Only a kill
+ * (SIGKILL, the OOM killer) loses lines, at most `flushAfterMs` worth.
  */
 export function createLogWriter(options: LogWriterOptions = {}): LogWriter {
   const flushAfterMs = options.flushAfterMs ?? DEFAULT_FLUSH_AFTER_MS;
-  // sonic-boom writes (partial writes, EAGAIN on a full pipe); the batching is done here, as bytes:
-  // a string batch was measured, flattened and encoded again for every write, and sonic-boom's own
-  // measures its whole pending buffer on every write.
-  const boom = new SonicBoom({
-    fd: options.fd ?? 1,
-    sync: true,
-    minLength: 0,
-    maxWrite: MAX_WRITE_BYTES,
-    contentMode: 'buffer',
-  });
+  // sonic-boom writes (partial writes, EAGAIN on a full pipe); the batching is done here, because
+  // its own measures the whole pending buffer's byte length on every write (a copy of it, each line).
+  const boom = new SonicBoom({ fd: options.fd ?? 1, sync: true, minLength: 0, maxWrite: MAX_WRITE_BYTES });
   // A reader that went away (EPIPE) must not crash the proxy; the lines are dropped instead.
   boom.on('error', () => {});
-  // Batches are views into a slab, as Node's own Buffer pool does: one allocation per 16 batches.
-  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-  let slabUsed = 0;
-  let batch = slab.subarray(0, MAX_WRITE_BYTES);
-  let used = 0;
+  let pending = '';
+  let pendingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  const hand = (bytes: Buffer) => {
+  const writePending = () => {
+    if (pendingBytes === 0) return;
+    const batch = pending;
+    pending = '';
+    pendingBytes = 0;
     try {
-      // contentMode 'buffer' takes a Buffer; sonic-boom's types still say string.
-      boom.write(bytes as unknown as string);
+      boom.write(batch);
     } catch {
       // Nothing more can be done for a log that cannot be written.
     }
-  };
-  const writePending = () => {
-    if (used === 0) return;
-    // sonic-boom keeps what a partial write left of the bytes it was given: the next batch starts after them.
-    const full = batch.subarray(0, used);
-    slabUsed += used;
-    if (slabUsed + MAX_WRITE_BYTES > SLAB_BYTES) {
-      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-      slabUsed = 0;
-    }
-    batch = slab.subarray(slabUsed, slabUsed + MAX_WRITE_BYTES);
-    used = 0;
-    hand(full);
   };
   const flushQueued = () => {
     timer = undefined;
@@ -97,19 +72,13 @@ export function createLogWriter(options: LogWriterOptions = {}): LogWriter {
   process.on('uncaughtExceptionMonitor', onFatal);
   return {
     write(line) {
+      const text = `${line}\n`;
+      const bytes = Buffer.byteLength(text);
       // A batch never passes MAX_WRITE_BYTES, so each write to a pipe is atomic.
-      const most = line.length * MAX_BYTES_PER_UNIT + 1;
-      if (most > MAX_WRITE_BYTES - used) {
-        writePending();
-        if (most > MAX_WRITE_BYTES) {
-          // A line longer than any batch goes alone.
-          hand(Buffer.from(`${line}\n`));
-          return;
-        }
-      }
-      used += batch.write(line, used);
-      batch[used++] = NEWLINE;
-      if (closed || used >= BATCH_BYTES) {
+      if (pendingBytes + bytes > MAX_WRITE_BYTES) writePending();
+      pending += text;
+      pendingBytes += bytes;
+      if (closed || pendingBytes >= BATCH_BYTES) {
         writePending();
         return;
       }
