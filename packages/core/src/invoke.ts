@@ -64,7 +64,7 @@ export function invokeNow(
     logs.close();
     return secrets.active ? maskInvocation(invocation, secrets.mask) : invocation;
   };
-  const bound = bindParams(plan, command.params, body);
+  const bound = bindParams(plan, body);
   if (bound.unknown.length > 0) {
     logs.add(`ignored unknown parameter${bound.unknown.length > 1 ? 's' : ''}: ${bound.unknown.join(', ')}`);
   }
@@ -228,12 +228,14 @@ type DeclaredParam = Command['params'][string];
 /** A command's parameters as binding walks them, made at its first invocation. */
 interface ParamPlan {
   declared: readonly { id: string; param: DeclaredParam }[];
+  ids: ReadonlySet<string>;
   secretIds: readonly string[];
 }
 
 /**
- * One plan per parameter record (a command's, frozen with it by defineCommand): a list walked with
- * named loads instead of a for-in over the record with a lookup of each key in two objects.
+ * One plan per parameter record, read at a command's first invocation (a command's parameters do
+ * not change after defineCommand): a list walked with named loads instead of a for-in over the
+ * record with a lookup of each key in two objects.
  */
 const plans = new WeakMap<object, ParamPlan>();
 
@@ -241,14 +243,15 @@ function planOf(params: Command['params']): ParamPlan {
   let plan = plans.get(params);
   if (plan === undefined) {
     const declared = Object.keys(params).map((id) => ({ id, param: params[id] as DeclaredParam }));
-    plan = { declared, secretIds: declared.filter((d) => d.param.isSecret).map((d) => d.id) };
+    const secretIds = declared.filter((d) => d.param.isSecret).map((d) => d.id);
+    plan = { declared, ids: new Set(declared.map((d) => d.id)), secretIds };
     plans.set(params, plan);
   }
   return plan;
 }
 
 /** Checks every declared parameter and collects every problem, so the author fixes all at once. */
-function bindParams(plan: ParamPlan, params: Command['params'], body: Record<string, unknown>): Bound {
+function bindParams(plan: ParamPlan, body: Record<string, unknown>): Bound {
   const args: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const { id, param: p } of plan.declared) {
@@ -268,7 +271,7 @@ function bindParams(plan: ParamPlan, params: Command['params'], body: Record<str
   }
   const unknown: string[] = [];
   for (const key of Object.keys(body)) {
-    if (!key.startsWith(RESERVED_PREFIX) && !Object.hasOwn(params, key)) unknown.push(key);
+    if (!key.startsWith(RESERVED_PREFIX) && !plan.ids.has(key)) unknown.push(key);
   }
   return { args, problems, unknown };
 }

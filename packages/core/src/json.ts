@@ -369,7 +369,8 @@ function resolve(value: unknown, key: string | number): unknown {
   return value;
 }
 
-function isLeftOut(value: unknown): boolean {
+/** What JSON.stringify leaves out of an object (and envelopeText with it). */
+export function isLeftOut(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 

@@ -2,7 +2,7 @@
  * The wire shapes of the connector proxy protocol. This is the only file that spells wire keys
  * (`command_response`, `spiff__logs` ...); everything else builds envelopes through it.
  */
-import { DEFAULT_MAX_WRITE_DEPTH, type StringifyJsonOptions, stringifyJson } from './json.js';
+import { DEFAULT_MAX_WRITE_DEPTH, isLeftOut, type StringifyJsonOptions, stringifyJson } from './json.js';
 
 /** Prefix of the reserved request keys the backend adds; they are never bound to parameters. */
 export const RESERVED_PREFIX = 'spiff__';
@@ -157,11 +157,6 @@ function holdsOnlyStrings(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
   for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
   return true;
-}
-
-/** What JSON.stringify leaves out of an object. */
-function isLeftOut(value: unknown): boolean {
-  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
 /** Builds the error member of an envelope. */
