@@ -63,26 +63,101 @@ const decoder = new TextDecoder();
  * client goes away first.
  */
 export function readIncoming(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      incoming.off('data', onData);
-      incoming.pause();
-      resolve(undefined);
-    };
+  return new Promise((resolve, reject) => new PromisedBody(incoming, limit, resolve, reject).read());
+}
+
+const READER = Symbol('connector-proxy.incoming-body');
+type Reading = IncomingMessage & { [READER]?: IncomingBody };
+
+/**
+ * Reads the whole body of a Node request as {@link readIncoming} does, and hands it to
+ * `bodyRead` (undefined past `limit` bytes) or the failure to `bodyFailed`, once. A class whose
+ * listeners are shared by every request (they find the reader on the request), so that a server
+ * reading a body allocates no closures and no promise for it (direct.ts).
+ */
+export abstract class IncomingBody {
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #settled = false;
+  constructor(
+    readonly incoming: IncomingMessage,
+    readonly limit: number,
+  ) {}
+
+  /** Starts reading. */
+  read(): void {
+    const incoming = this.incoming as Reading;
+    incoming[READER] = this;
     incoming.on('data', onData);
-    incoming.on('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
+    incoming.on('end', onEnd);
     // No 'error' listener: a request's IncomingMessage emits 'error' only to listeners (else it just
     // closes), and a client gone mid-body is told by 'close' without 'end'. One listener less on
     // every request is about 850 instructions.
-    incoming.on('close', () => {
-      if (!incoming.complete) reject(new Error('the client closed the connection before the whole body arrived'));
-    });
-  });
+    incoming.on('close', onClose);
+  }
+
+  protected abstract bodyRead(text: string | undefined): void;
+  protected abstract bodyFailed(error: Error): void;
+
+  /** @internal */
+  chunk(chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#size <= this.limit) {
+      this.#chunks.push(chunk);
+      return;
+    }
+    this.#chunks.length = 0;
+    this.incoming.off('data', onData);
+    this.incoming.pause();
+    this.#settle(undefined, undefined);
+  }
+
+  /** @internal */
+  end(): void {
+    const chunks = this.#chunks;
+    this.#settle(undefined, decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  }
+
+  /** @internal */
+  close(): void {
+    if (!this.incoming.complete) {
+      this.#settle(new Error('the client closed the connection before the whole body arrived'), undefined);
+    }
+  }
+
+  #settle(error: Error | undefined, text: string | undefined): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (error) this.bodyFailed(error);
+    else this.bodyRead(text);
+  }
+}
+
+function onData(this: Reading, chunk: Buffer): void {
+  this[READER]?.chunk(chunk);
+}
+
+function onEnd(this: Reading): void {
+  this[READER]?.end();
+}
+
+function onClose(this: Reading): void {
+  this[READER]?.close();
+}
+
+class PromisedBody extends IncomingBody {
+  constructor(
+    incoming: IncomingMessage,
+    limit: number,
+    readonly resolve: (text: string | undefined) => void,
+    readonly reject: (error: Error) => void,
+  ) {
+    super(incoming, limit);
+  }
+  protected override bodyRead(text: string | undefined): void {
+    this.resolve(text);
+  }
+  protected override bodyFailed(error: Error): void {
+    this.reject(error);
+  }
 }

@@ -7,14 +7,14 @@
  * the Hono app as before.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { WireResponse } from '@connector-proxy/core';
+import type { Target, WireResponse } from '@connector-proxy/core';
 import type { Hono } from 'hono';
 import { API_KEY_HEADER_NAME, createApiKeyCheck } from './api-key.js';
 import { type DirectRoutes, directRoutesOf } from './app.js';
 import { incomingHeader } from './bindings.js';
-import { readIncoming } from './body.js';
+import { IncomingBody } from './body.js';
 import { CLIENT_CLOSED_REQUEST, clientStatusOf } from './client-status.js';
-import { crashAnswer, type DoOutcome, toAnswer, unreadableBody } from './do-route.js';
+import { crashAnswer, type DoFacts, type DoOutcome, isOutcome, toAnswer, unreadableBody } from './do-route.js';
 import type { RequestLogEntry } from './request-log.js';
 
 const DO_PREFIX = '/v1/do/';
@@ -56,21 +56,77 @@ export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestL
     const length = req.headers['content-length'];
     if (!names || length === undefined || req.headers['transfer-encoding'] !== undefined) return fallback(req, res);
     const started = performance.now();
-    const done = (outcome: DoOutcome | { kind: 'crash'; error: unknown }) => send(direct, req, res, started, outcome);
-    if (Number(length) > direct.limit)
-      return done({ kind: 'invocation', command: '', invocation: direct.route.tooLarge, close: true });
-    direct.route
-      .run({
-        connector: names[0],
-        name: names[1],
-        method: 'POST',
-        contentType: req.headers['content-type'],
-        readText: () => readIncoming(req, direct.limit),
-        queries: () => undefined,
-        timeoutMs: direct.commandTimeoutMs,
-      })
-      .then(done, (error: unknown) => done({ kind: 'crash', error }));
+    if (Number(length) > direct.limit) {
+      const invocation = direct.route.tooLarge;
+      return send(direct, req, res, started, { kind: 'invocation', command: '', invocation, close: true });
+    }
+    const exchange = new DirectExchange(direct, req, res, started, names[0], names[1]);
+    let found: Target | DoOutcome;
+    try {
+      found = direct.route.find(exchange);
+    } catch (error) {
+      return exchange.crash(error);
+    }
+    if (isOutcome(found)) return exchange.answer(found);
+    exchange.target = found;
+    exchange.read();
   };
+}
+
+/**
+ * One request on the direct path: its facts for the route, its body as it arrives and its
+ * answer, in one object whose methods do what a closure per step did (a request allocates it and
+ * no listener, promise or closure of its own while a synchronous command answers).
+ */
+class DirectExchange extends IncomingBody implements DoFacts {
+  readonly method = 'POST';
+  readonly contentType: string | undefined;
+  readonly timeoutMs: number;
+  target: Target | undefined;
+  constructor(
+    readonly direct: DirectRoutes,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly started: number,
+    readonly connector: string,
+    readonly name: string,
+  ) {
+    super(req, direct.limit);
+    this.contentType = req.headers['content-type'];
+    this.timeoutMs = direct.commandTimeoutMs;
+  }
+
+  queries(): undefined {
+    return undefined;
+  }
+
+  protected override bodyRead(text: string | undefined): void {
+    try {
+      const outcome = this.direct.route.decide(this, this.target as Target, text);
+      if (outcome instanceof Promise) {
+        outcome.then((settled) => this.answer(settled)).catch((error: unknown) => this.crash(error));
+      } else this.answer(outcome);
+    } catch (error) {
+      this.crash(error);
+    }
+  }
+
+  protected override bodyFailed(error: Error): void {
+    this.answer({ kind: 'unreadable', command: (this.target as Target).id, error });
+  }
+
+  answer(outcome: DoOutcome): void {
+    send(this.direct, this.req, this.res, this.started, outcome);
+  }
+
+  /** Only a bug in the proxy reaches here; when even its answer fails, the connection goes. */
+  crash(error: unknown): void {
+    try {
+      send(this.direct, this.req, this.res, this.started, { kind: 'crash', error });
+    } catch {
+      this.res.destroy();
+    }
+  }
 }
 
 function sendListing(direct: DirectRoutes, req: IncomingMessage, res: ServerResponse): void {

@@ -11,6 +11,7 @@ import {
   invokeNow,
   type Registry,
   rejected,
+  type Target,
   toEnvelope,
   toWireError,
   toWireResponse,
@@ -20,19 +21,23 @@ import type { JobRunner } from '@connector-proxy/jobs';
 import { readJsonBody } from './body.js';
 import { handleLongRunning } from './jobs-routes.js';
 
-/** One request, as the carrier reads it; the body is read only once the command is known. */
-export interface DoRequest {
+/** What the route needs of a request beside its body. */
+export interface DoFacts {
   connector: string;
   name: string;
   /** `GET` or `POST`. */
   method: string;
   contentType: string | undefined;
-  /** The body as text; undefined when it is over the limit. Throws when it cannot be read. */
-  readText(): Promise<string | undefined>;
   /** The query parameters of a GET, added to its body. */
   queries(): Record<string, string[]> | undefined;
   /** The command deadline for this request (the configured one, capped by the runtime's). */
   timeoutMs: number;
+}
+
+/** One request, as the carrier reads it; the body is read only once the command is known. */
+export interface DoRequest extends DoFacts {
+  /** The body as text; undefined when it is over the limit. Throws when it cannot be read. */
+  readText(): Promise<string | undefined>;
 }
 
 /** What to answer: an invocation, a ready answer (a job's 202), or a body that could not be read. */
@@ -50,9 +55,17 @@ export interface DoOptions {
   jobs?: JobRunner;
 }
 
-/** The route's logic, and the answer to a body over the limit that a carrier refuses before reading it. */
+/**
+ * The route's logic, and the answer to a body over the limit that a carrier refuses before
+ * reading it. `run` is the whole of it; a carrier that reads the body itself (direct.ts) calls
+ * `find`, reads, then `decide`, which answers a synchronous command without a promise.
+ */
 export interface DoRoute {
   run(request: DoRequest): Promise<DoOutcome>;
+  /** The command's target, or the outcome for a command that does not exist. */
+  find(request: DoFacts): Target | DoOutcome;
+  /** The outcome for the body's text (undefined: over the limit); a promise only while something runs. */
+  decide(request: DoFacts, target: Target, text: string | undefined): DoOutcome | Promise<DoOutcome>;
   tooLarge: Invocation;
 }
 
@@ -63,19 +76,15 @@ export function createDoRoute(options: DoOptions): DoRoute {
     ErrorCode.InvalidRequest,
     `the request body is larger than ${options.limit} bytes`,
   );
-  const run = async (request: DoRequest): Promise<DoOutcome> => {
-    const command = `${request.connector}/${request.name}`;
+  const find = (request: DoFacts): Target | DoOutcome => {
     const target = options.registry().target(request.connector, request.name);
-    if (!target) {
-      const problem = `there is no command ${JSON.stringify(command)}: see GET /v1/commands for the list`;
-      return { kind: 'invocation', command, invocation: rejected('not_found', ErrorCode.CommandNotFound, problem) };
-    }
-    let text: string | undefined;
-    try {
-      text = await request.readText();
-    } catch (error) {
-      return { kind: 'unreadable', command, error };
-    }
+    if (target) return target;
+    const command = `${request.connector}/${request.name}`;
+    const problem = `there is no command ${JSON.stringify(command)}: see GET /v1/commands for the list`;
+    return { kind: 'invocation', command, invocation: rejected('not_found', ErrorCode.CommandNotFound, problem) };
+  };
+  const decide = (request: DoFacts, target: Target, text: string | undefined): DoOutcome | Promise<DoOutcome> => {
+    const command = target.id;
     if (text === undefined) return { kind: 'invocation', command, invocation: tooLarge, close: true };
     const mediaType = request.contentType;
     if (text !== '' && !isJsonMediaType(mediaType)) {
@@ -101,15 +110,40 @@ export function createDoRoute(options: DoOptions): DoRoute {
       : { timeoutMs: request.timeoutMs };
     if (options.jobs || target.command.longRunning) {
       // Long-running commands: a 202 now and the result at the callback URL later (jobs-routes.ts).
-      const handled = await handleLongRunning(options.jobs, target, body.value, invokeOptions);
-      if (handled?.kind === 'accepted') return { kind: 'wire', command, wire: handled.response };
-      if (handled) return { kind: 'invocation', command, invocation: handled.invocation };
+      return handleLongRunning(options.jobs, target, body.value, invokeOptions).then(
+        (handled): DoOutcome | Promise<DoOutcome> => {
+          if (handled?.kind === 'accepted') return { kind: 'wire', command, wire: handled.response };
+          if (handled) return { kind: 'invocation', command, invocation: handled.invocation };
+          return invoked(command, invokeNow(target, body.value, invokeOptions));
+        },
+      );
     }
-    // A command that answers synchronously is answered without another turn of the microtask queue.
-    const invocation = invokeNow(target, body.value, invokeOptions);
-    return { kind: 'invocation', command, invocation: invocation instanceof Promise ? await invocation : invocation };
+    // A command that answers synchronously is answered without a promise or a turn of the microtask queue.
+    return invoked(command, invokeNow(target, body.value, invokeOptions));
   };
-  return { run, tooLarge };
+  const run = async (request: DoRequest): Promise<DoOutcome> => {
+    const found = find(request);
+    if (isOutcome(found)) return found;
+    let text: string | undefined;
+    try {
+      text = await request.readText();
+    } catch (error) {
+      return { kind: 'unreadable', command: found.id, error };
+    }
+    return decide(request, found, text);
+  };
+  return { run, find, decide, tooLarge };
+}
+
+/** True for what {@link DoRoute.find} answers when there is no such command. */
+export function isOutcome(found: Target | DoOutcome): found is DoOutcome {
+  return 'kind' in found;
+}
+
+function invoked(command: string, invocation: Invocation | Promise<Invocation>): DoOutcome | Promise<DoOutcome> {
+  if (invocation instanceof Promise)
+    return invocation.then((settled) => ({ kind: 'invocation', command, invocation: settled }));
+  return { kind: 'invocation', command, invocation };
 }
 
 /**

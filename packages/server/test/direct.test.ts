@@ -24,7 +24,15 @@ const Broken = defineCommand({
     throw new TypeError('the command broke');
   },
 });
-const registry = createRegistry([defineConnector({ name: 'test', commands: { Echo, Broken } })]);
+const Later = defineCommand({
+  params: { message: param.str() },
+  run: async ({ message }, { log }) => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    log('answered later');
+    return { body: { message } };
+  },
+});
+const registry = createRegistry([defineConnector({ name: 'test', commands: { Echo, Broken, Later } })]);
 /** An app of its own per side, each logging to its own list. */
 const appLoggingTo = (lines: string[]) =>
   createApp(registry, {
@@ -72,6 +80,11 @@ const cases: [string, string, RequestInit][] = [
   ['not JSON', '/v1/do/test/Echo', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }],
   ['an unknown command', '/v1/do/test/Nope', { method: 'POST', headers: JSON_TYPE, body: '{}' }],
   ['an empty body', '/v1/do/test/Echo', { method: 'POST', headers: JSON_TYPE, body: '' }],
+  [
+    'a command that answers later',
+    '/v1/do/test/Later',
+    { method: 'POST', headers: JSON_TYPE, body: '{"message":"x"}' },
+  ],
   ['a command that throws', '/v1/do/test/Broken', { method: 'POST', headers: JSON_TYPE, body: '{}' }],
   [
     'a body over the limit',
