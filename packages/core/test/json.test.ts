@@ -106,6 +106,48 @@ describe('parseJson', () => {
     const text = JSON.stringify({ s: `\\"${'['.repeat(5000)}`, t: '\\\\', u: '{'.repeat(5000) });
     assert.equal(parseJson(text).ok, true);
   });
+  test('the quick look and the walk agree: depth refused exactly past the bound, every number exact', () => {
+    // Generated texts around a small bound, with what fools a quick look: digit runs, exponents
+    // and brackets inside strings, numbers of every length, long texts with few or many brackets.
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const strings = ['4e2a-9f', '[[[[[[[[', '{{{{{{', '1234567890123456789', '1E5', 'x'.repeat(40)];
+    const numbers = ['7', '-2.5', '123456789012345', '1234567890123456', '0.1000000000000000055', '1e5', '2E-3', '9.5'];
+    const texts: [text: string, depth: number][] = [];
+    const value = (depth: number): [string, number] => {
+      const kind = depth >= 6 ? next(2) : next(4);
+      if (kind === 0) return [numbers[next(numbers.length)] as string, 0];
+      if (kind === 1) return [JSON.stringify(strings[next(strings.length)]), 0];
+      const members: string[] = [];
+      let deepest = 0;
+      for (let i = 0, count = 1 + next(3); i < count; i++) {
+        const [text, inner] = value(depth + 1);
+        deepest = Math.max(deepest, inner);
+        members.push(kind === 2 ? text : `"k${i}":${text}`);
+      }
+      return [kind === 2 ? `[${members.join(',')}]` : `{${members.join(',')}}`, deepest + 1];
+    };
+    for (let i = 0; i < 3000; i++) {
+      const [text, depth] = value(0);
+      texts.push([text, depth]);
+      // The same inside a long list, so that the text is longer than the bound.
+      texts.push([`[${text},${JSON.stringify('y'.repeat(20))},0]`, depth + 1]);
+    }
+    for (const [text, depth] of texts) {
+      const result = parseJson(text, { maxDepth: 4 });
+      assert.equal(result.ok, depth <= 4, text);
+      if (result.ok)
+        assert.equal(
+          stringifyJson(result.value),
+          text.replace(/(?<![\w".])(1e5|2E-3)/g, (n) => JSON.stringify(Number(n))),
+          text,
+        );
+    }
+  });
+
   test('strings of every length, escapes at any place, end where they end: a number after one stays exact', () => {
     const big = '123456789012345678901234567890';
     for (let length = 0; length < 80; length++) {
