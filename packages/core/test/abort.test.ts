@@ -104,3 +104,48 @@ test('when some invocations end, the rest still hear a shutdown', async () => {
   assert.equal(answer.kind === 'v2' && answer.envelope.error?.error_code, 'ProxyShuttingDown');
   assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
 });
+
+test('invocations that end first, last or in between leave the others on the watch list', async () => {
+  const shutdown = new AbortController();
+  const releases: (() => void)[] = [];
+  const command = defineCommand({
+    params: {},
+    run: (_, { onAbort }) =>
+      new Promise((resolve, reject) => {
+        releases.push(() => resolve({ body: 'done' }));
+        onAbort((reason) => reject(reason));
+      }),
+  });
+  const running = Array.from({ length: 5 }, () => invoke(command, {}, { signal: shutdown.signal }));
+  await new Promise((resolve) => setImmediate(resolve));
+  // The newest joined the list last, so this ends its head, then one in the middle, then its tail.
+  for (const index of [4, 2, 0]) releases[index]?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  shutdown.abort(new Error('shutting down'));
+  const codes = (await Promise.all(running)).map((answer) =>
+    answer.kind === 'v2' ? (answer.envelope.error?.error_code ?? 'done') : 'v1',
+  );
+  assert.deepEqual(codes, ['done', 'ProxyShuttingDown', 'done', 'ProxyShuttingDown', 'done']);
+  assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
+});
+
+test('invocations that end newest first leave no listener behind', async () => {
+  const shutdown = new AbortController();
+  const releases: (() => void)[] = [];
+  const command = defineCommand({
+    params: {},
+    run: (_, { onAbort }) =>
+      new Promise((resolve, reject) => {
+        releases.push(() => resolve({ body: 'done' }));
+        onAbort((reason) => reject(reason));
+      }),
+  });
+  const running = Array.from({ length: 3 }, () => invoke(command, {}, { signal: shutdown.signal }));
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const index of [2, 1, 0]) {
+    releases[index]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(running);
+  assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
+});
