@@ -9,6 +9,7 @@
 // the request log's. Background threads (the optimizing compiler, parallel GC) are left out:
 // their work comes in bursts that follow the warm-up, not the requests.
 // Usage: node bench/instructions.js [--requests N] [--warmup N] [--connections N] [--keep DIR]
+//   [--only listing,example,http] [--sides bare,text,json,off] [--perf-map]
 // (after npm run build). --keep leaves callgrind's dumps in DIR (`callgrind_annotate DIR/text.out.2-01`
 // shows where the example's instructions go, by function; dump 1 is the listing, 2 the example, 3 http).
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,8 +28,14 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '10000' },
     connections: { type: 'string', default: '32' },
     keep: { type: 'string' },
+    only: { type: 'string', default: 'listing,example,http' },
+    sides: { type: 'string', default: 'bare,text,json,off' },
+    // --perf-basic-prof for every side: /tmp/perf-<pid>.map names the JIT code's addresses in the dumps.
+    'perf-map': { type: 'boolean', default: false },
   },
 });
+const only = new Set(values.only.split(','));
+const wanted = new Set(values.sides.split(','));
 const requests = Number(values.requests);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
@@ -74,12 +81,13 @@ try {
   const upstream = await startChild('upstream.js', {});
   const forward = { name: 'http', method: 'POST', path: '/v1/do/http/GetRequestV2' };
   scenarios.push({ ...forward, body: JSON.stringify({ url: `http://127.0.0.1:${upstream.port}/data` }) });
-  const sides = [
+  const allSides = [
     { name: 'bare', script: 'bare.js', args: [], message: { routes, forward: [forward] } },
     { name: 'text', script: 'proxy.js', args: ['text', example, http] },
     { name: 'json', script: 'proxy.js', args: ['json', example, http] },
     { name: 'off', script: 'proxy.js', args: ['off', example, http] },
   ];
+  const sides = allSides.filter((side) => wanted.has(side.name));
   console.log(
     `instructions per request on the main thread (callgrind), ${requests} requests after ${warmup} of warm-up, ${connections} connections`,
   );
@@ -88,11 +96,14 @@ try {
   for (const side of sides) {
     counts[side.name] = await countSide(side);
     console.log(
-      `  ${side.name}: ${scenarios.map((s) => `${s.name} ${thousands(counts[side.name]?.[s.name])}`).join(', ')}`,
+      `  ${side.name}: ${scenarios
+        .filter((s) => only.has(s.name))
+        .map((s) => `${s.name} ${thousands(counts[side.name]?.[s.name])}`)
+        .join(', ')}`,
     );
   }
   const rows = [];
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((each) => only.has(each.name))) {
     const bare = counts.bare?.[s.name] ?? Number.NaN;
     const off = counts.off?.[s.name] ?? Number.NaN;
     for (const log of ['text', 'json', 'off']) {
@@ -137,6 +148,13 @@ async function countSide(side) {
       '--smc-check=all-non-file',
       `--callgrind-out-file=${out}`,
       process.execPath,
+      // A new space of one fixed size on every side: V8 otherwise grows it from 1 MB as it sees
+      // fit, so the number of scavenges in 4,000 requests (each some 500,000 instructions of
+      // roots to visit) moved from 6 to 24 between runs of the same build. Fixed, they follow what
+      // a request allocates, which is what a comparison of two builds should see.
+      '--min-semi-space-size=4',
+      '--max-semi-space-size=4',
+      ...(values['perf-map'] ? ['--perf-basic-prof'] : []),
       fileURLToPath(new URL(side.script, import.meta.url)),
       ...side.args,
     ],
@@ -163,7 +181,7 @@ async function countSide(side) {
     });
     /** @type {Record<string, number>} */
     const result = {};
-    for (const s of scenarios) {
+    for (const s of scenarios.filter((each) => only.has(each.name))) {
       await load(/** @type {number} */ (port), s, warmup);
       control(child.pid, '--zero');
       control(child.pid, '--instr=on');
