@@ -105,7 +105,8 @@ test('when some invocations end, the rest still hear a shutdown', async () => {
   assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0);
 });
 
-test('invocations that end first, last or in between leave the others on the watch list', async () => {
+/** `count` invocations on one shutdown signal, each waiting until its release (in the order they started). */
+async function startReleasable(count: number) {
   const shutdown = new AbortController();
   const releases: (() => void)[] = [];
   const command = defineCommand({
@@ -116,8 +117,13 @@ test('invocations that end first, last or in between leave the others on the wat
         onAbort((reason) => reject(reason));
       }),
   });
-  const running = Array.from({ length: 5 }, () => invoke(command, {}, { signal: shutdown.signal }));
+  const running = Array.from({ length: count }, () => invoke(command, {}, { signal: shutdown.signal }));
   await new Promise((resolve) => setImmediate(resolve));
+  return { shutdown, releases, running };
+}
+
+test('invocations that end first, last or in between leave the others on the watch list', async () => {
+  const { shutdown, releases, running } = await startReleasable(5);
   // The newest joined the list last, so this ends its head, then one in the middle, then its tail.
   for (const index of [4, 2, 0]) releases[index]?.();
   await new Promise((resolve) => setImmediate(resolve));
@@ -130,18 +136,7 @@ test('invocations that end first, last or in between leave the others on the wat
 });
 
 test('invocations that end newest first leave no listener behind', async () => {
-  const shutdown = new AbortController();
-  const releases: (() => void)[] = [];
-  const command = defineCommand({
-    params: {},
-    run: (_, { onAbort }) =>
-      new Promise((resolve, reject) => {
-        releases.push(() => resolve({ body: 'done' }));
-        onAbort((reason) => reject(reason));
-      }),
-  });
-  const running = Array.from({ length: 3 }, () => invoke(command, {}, { signal: shutdown.signal }));
-  await new Promise((resolve) => setImmediate(resolve));
+  const { shutdown, releases, running } = await startReleasable(3);
   for (const index of [2, 1, 0]) {
     releases[index]?.();
     await new Promise((resolve) => setImmediate(resolve));
