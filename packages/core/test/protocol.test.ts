@@ -57,6 +57,13 @@ test('envelopeText writes every envelope as stringifyJson does, byte for byte', 
     ),
     toEnvelope({ body: [undefined, () => 1] }, null, []),
     maskInvocationEnvelope(),
+    // Strings written by hand when they are plain ASCII, else by JSON.stringify: every kind of each.
+    ...['', 'plain text', '"', '\\', '\u0000\u001f', '\u007f', 'é', '\ud800', '\udc00x', '\u2028', '</script>'].map(
+      (s) => toEnvelope({ body: { [s]: s, k: `a${s}b` }, mimetype: s, headers: { [s]: s } }, null, [s, `x${s}`, s]),
+    ),
+    toEnvelope({ body: ['a', 'b"'] }, null, []),
+    toEnvelope({ body: Object.assign(Object.create({ inherited: 'no' }), { own: 'yes' }) }, null, []),
+    toEnvelope({ body: { 2: 'two', 1: 'one', b: 'b', a: 'a' } }, null, []),
   ] as EnvelopeV2[];
   for (const envelope of envelopes) assert.equal(envelopeText(envelope), stringifyJson(envelope));
 });
