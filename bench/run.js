@@ -233,6 +233,7 @@ async function runMain(settings, generator, chosen, pinning) {
         bareCpu,
         ratio: bareCpu / proxyCpu,
         spread: proxyRuns.map((r, i) => (bareRuns[i]?.cpuUs ?? Number.NaN) / r.cpuUs),
+        proxyRounds: proxyRuns.map((r) => r.cpuUs),
         proxyRps: median(proxyRuns.map((r) => r.rps)),
         bareRps: median(bareRuns.map((r) => r.rps)),
         proxyP99: median(proxyRuns.map((r) => r.p99Ms)),
