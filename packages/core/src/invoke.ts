@@ -76,6 +76,7 @@ export function invokeNow(
   const context: CommandContext<unknown, Readonly<Record<string, unknown>>> = new InvocationContext(
     isPlainObject(taskData) ? taskData : {},
     run,
+    abort,
     Date.now() + timeoutMs,
     config,
     services,
@@ -199,18 +200,21 @@ function toTarget(
  */
 class InvocationContext implements CommandContext<unknown, Readonly<Record<string, unknown>>> {
   readonly #run: Run;
+  readonly #abort: CommandAbort;
   #log: ((message: string) => void) | undefined;
   #redact: ((value: string) => void) | undefined;
   #onAbort: ((listener: (reason: unknown) => void) => () => void) | undefined;
   constructor(
     readonly taskData: Record<string, unknown>,
     run: Run,
+    abort: CommandAbort,
     readonly deadline: number,
     readonly config: Readonly<Record<string, unknown>>,
     readonly services: unknown,
     readonly task: TaskInfo,
   ) {
     this.#run = run;
+    this.#abort = abort;
   }
 
   // log, redact and onAbort are bound on first read, so `const { log } = context` works and a
@@ -226,11 +230,11 @@ class InvocationContext implements CommandContext<unknown, Readonly<Record<strin
   }
 
   get signal(): AbortSignal {
-    return (this.#run.abort as CommandAbort).signal;
+    return this.#abort.signal;
   }
 
   get onAbort(): (listener: (reason: unknown) => void) => () => void {
-    this.#onAbort ??= (listener) => (this.#run.abort as CommandAbort).onAbort(listener);
+    this.#onAbort ??= (listener) => this.#abort.onAbort(listener);
     return this.#onAbort;
   }
 }

@@ -60,16 +60,14 @@ export function withDirectRoutes(app: Hono, fallback: RequestListener): RequestL
       const invocation = direct.route.tooLarge;
       return send(direct, req, res, started, { kind: 'invocation', command: '', invocation, close: true });
     }
-    const exchange = new DirectExchange(direct, req, res, started, names[0], names[1]);
     let found: Target | DoOutcome;
     try {
-      found = direct.route.find(exchange);
+      found = direct.route.find(names[0], names[1]);
     } catch (error) {
-      return exchange.crash(error);
+      return send(direct, req, res, started, { kind: 'crash', error });
     }
-    if (isOutcome(found)) return exchange.answer(found);
-    exchange.target = found;
-    exchange.read();
+    if (isOutcome(found)) return send(direct, req, res, started, found);
+    new DirectExchange(direct, req, res, started, found, names[0], names[1]).read();
   };
 }
 
@@ -82,12 +80,12 @@ class DirectExchange extends IncomingBody implements DoFacts {
   readonly method = 'POST';
   readonly contentType: string | undefined;
   readonly timeoutMs: number;
-  target: Target | undefined;
   constructor(
     readonly direct: DirectRoutes,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly started: number,
+    readonly target: Target,
     readonly connector: string,
     readonly name: string,
   ) {
@@ -102,7 +100,7 @@ class DirectExchange extends IncomingBody implements DoFacts {
 
   protected override bodyRead(text: string | undefined): void {
     try {
-      const outcome = this.direct.route.decide(this, this.target as Target, text);
+      const outcome = this.direct.route.decide(this, this.target, text);
       if (outcome instanceof Promise) {
         outcome.then((settled) => this.answer(settled)).catch((error: unknown) => this.crash(error));
       } else this.answer(outcome);
@@ -112,7 +110,7 @@ class DirectExchange extends IncomingBody implements DoFacts {
   }
 
   protected override bodyFailed(error: Error): void {
-    this.answer({ kind: 'unreadable', command: (this.target as Target).id, error });
+    this.answer({ kind: 'unreadable', command: this.target.id, error });
   }
 
   answer(outcome: DoOutcome): void {

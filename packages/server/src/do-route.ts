@@ -63,7 +63,7 @@ export interface DoOptions {
 export interface DoRoute {
   run(request: DoRequest): Promise<DoOutcome>;
   /** The command's target, or the outcome for a command that does not exist. */
-  find(request: DoFacts): Target | DoOutcome;
+  find(connector: string, name: string): Target | DoOutcome;
   /** The outcome for the body's text (undefined: over the limit); a promise only while something runs. */
   decide(request: DoFacts, target: Target, text: string | undefined): DoOutcome | Promise<DoOutcome>;
   tooLarge: Invocation;
@@ -76,10 +76,10 @@ export function createDoRoute(options: DoOptions): DoRoute {
     ErrorCode.InvalidRequest,
     `the request body is larger than ${options.limit} bytes`,
   );
-  const find = (request: DoFacts): Target | DoOutcome => {
-    const target = options.registry().target(request.connector, request.name);
+  const find = (connector: string, name: string): Target | DoOutcome => {
+    const target = options.registry().target(connector, name);
     if (target) return target;
-    const command = `${request.connector}/${request.name}`;
+    const command = `${connector}/${name}`;
     const problem = `there is no command ${JSON.stringify(command)}: see GET /v1/commands for the list`;
     return { kind: 'invocation', command, invocation: rejected('not_found', ErrorCode.CommandNotFound, problem) };
   };
@@ -122,7 +122,7 @@ export function createDoRoute(options: DoOptions): DoRoute {
     return invoked(command, invokeNow(target, body.value, invokeOptions));
   };
   const run = async (request: DoRequest): Promise<DoOutcome> => {
-    const found = find(request);
+    const found = find(request.connector, request.name);
     if (isOutcome(found)) return found;
     let text: string | undefined;
     try {
