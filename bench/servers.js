@@ -2,7 +2,7 @@
 // their CPU time from the OS, and fetch one answer byte for byte so the bare server can be given
 // the proxy's exact bytes.
 import { execFileSync, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -84,12 +84,19 @@ export function track(child) {
 let ticksPerSecond = 0;
 
 /**
- * CPU time (user + system, every thread) a process has used so far, in microseconds, as the
- * kernel accounts it in /proc/<pid>/stat; elsewhere undefined (the caller asks the child instead).
+ * CPU time (user + system, every thread) a process has used so far, in microseconds, from /proc;
+ * elsewhere undefined (the caller asks the child instead). The sum of each thread's
+ * `schedstat` (the scheduler's own count, in nanoseconds) where it can be read, else
+ * utime + stime of `/proc/<pid>/stat`, in clock ticks (10 ms): over a round of 1 s, a tick is
+ * a percent of the figure. The kernel derives utime + stime from the same runtime, so both
+ * read the same quantity; a thread that ends takes its schedstat with it, and a server's
+ * threads (libuv's pool, V8's helpers) live as long as it does.
  * @param {number} pid
  * @returns {number | undefined}
  */
 export function cpuMicros(pid) {
+  const fine = schedMicros(pid);
+  if (fine !== undefined) return fine;
   let stat;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -107,6 +114,27 @@ export function cpuMicros(pid) {
   // utime [11], stime [12].
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
+}
+
+/** @param {number} pid @returns {number | undefined} */
+function schedMicros(pid) {
+  let tasks;
+  try {
+    // Without the process's own schedstat (a kernel built without it), ticks it is, every time.
+    readFileSync(`/proc/${pid}/schedstat`, 'utf8');
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let nanos = 0;
+  for (const task of tasks) {
+    try {
+      nanos += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]) || 0;
+    } catch {
+      // The thread ended since the listing.
+    }
+  }
+  return nanos / 1000;
 }
 
 /**
