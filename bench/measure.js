@@ -88,3 +88,41 @@ export async function measure(generator, target, request, load) {
     logLines: target.lines() - linesBefore,
   };
 }
+
+/**
+ * Loads several targets at the same moment, one generator each, and measures each one's CPU per
+ * answer over the same interval. Used for differences between servers that share one core:
+ * whatever slows that core (a neighbour on the host, its other hyperthread, the CPU's clock)
+ * slows them all alike during the round, where rounds taken one after another catch it on one
+ * side and not the other.
+ * @param {'wrk' | 'autocannon'} generator
+ * @param {Target[]} targets
+ * @param {{ method: 'GET' | 'POST', path: string, body?: string, expect?: string }} request
+ * @param {{ connections: number, duration: number }} load  connections per target
+ * @returns {Promise<{ cpuUs: number, requests: number }[]>} in the order of `targets`
+ */
+export async function measureTogether(generator, targets, request, load) {
+  const before = await Promise.all(targets.map((t) => t.cpu()));
+  const results = await Promise.all(
+    targets.map((t) =>
+      runLoad(generator, {
+        url: t.url + request.path,
+        method: request.method,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        ...(request.expect !== undefined ? { expect: request.expect } : {}),
+        connections: load.connections,
+        duration: load.duration,
+      }),
+    ),
+  );
+  const after = await Promise.all(targets.map((t) => t.cpu()));
+  return targets.map((t, i) => {
+    const result = results[i];
+    if (!result || result.failed > 0 || result.requests === 0) {
+      throw new Error(
+        `${t.name} ${request.method} ${request.path}: ${result?.failed} of ${result?.requests} answers failed`,
+      );
+    }
+    return { cpuUs: ((after[i] ?? 0) - (before[i] ?? 0)) / result.requests, requests: result.requests };
+  });
+}

@@ -10,10 +10,19 @@ import { parseArgs } from 'node:util';
 import { pin, planPinning } from './cpus.js';
 import { runExtras } from './extras.js';
 import { pickGenerator } from './load.js';
-import { childTarget, measure } from './measure.js';
+import { childTarget, measure, measureTogether } from './measure.js';
 import { summarizeProfile } from './profile.js';
 import { loadAverage, median, printHeader, printMemory, printTable } from './report.js';
-import { AUTOMATIC_HEADERS, capture, headerText, killAll, memoryOf, startChild, stopAll } from './servers.js';
+import {
+  AUTOMATIC_HEADERS,
+  capture,
+  headerText,
+  killAll,
+  memoryOf,
+  startChild,
+  stopAll,
+  stopChild,
+} from './servers.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bench = fileURLToPath(new URL('.', import.meta.url));
@@ -31,9 +40,11 @@ forwarding to the same local upstream (http), alternating rounds; then the extra
 slow upstream, 1,000 commands loaded, start-up time and idle RSS, 1 and 2 workers.
 
 Options:
-  --duration S      seconds per measured round (default 3)
+  --duration S      seconds per measured round (default 1)
   --warmup S        seconds of warm-up per server and scenario (default 2)
-  --rounds N        measured rounds per server and scenario (default 5)
+  --rounds N        measured rounds per server and scenario (default 15)
+  --log-rounds N    rounds of the request log's cost per scenario, the proxies loaded at once (default 10; 0: skip)
+  --log-duration S  seconds per such round (default 2)
   --connections N   concurrent connections (default 32)
   --only NAMES      comma-separated: listing, example, http, slow, many, start, workers
   --generator G     wrk or autocannon (default: wrk when it is on the PATH)
@@ -103,7 +114,12 @@ async function main() {
     });
   }
   process.on('exit', killAll);
-  const budgetS = 3 * 4 * (settings.warmup + settings.rounds * settings.duration) + 400;
+  // A second a round for wrk to start, connect and report.
+  const budgetS =
+    3 * 4 * (settings.warmup + settings.rounds * (settings.duration + 1)) +
+    // Each round of the log's cost starts three proxies, then warms up and measures each scenario.
+    settings.logRounds * (2 + 2 * (3 * settings.warmup + settings.logDuration + 2)) +
+    400;
   setTimeout(() => {
     console.error(`\nbench: FAILED: still running after ${budgetS} s, giving up`);
     killAll();
@@ -243,7 +259,8 @@ async function runMain(settings, generator, chosen, pinning) {
       });
     }
   }
-  printTable(rows);
+  const logCosts = await measureLogCosts(settings, generator, chosen, pinning);
+  printTable(rows, logCosts);
   for (const log of LOGS) {
     const child = /** @type {any} */ (proxies[log]).child;
     printMemory(`log ${log}`, await memoryOf(child), warmHeap[log] ?? 0, measured[log] ?? 0);
@@ -254,6 +271,61 @@ async function runMain(settings, generator, chosen, pinning) {
   );
   if (settings.profile) await printProfiles(proxies);
   for (const started of [...Object.values(proxies), bare]) started.child.kill('SIGTERM');
+}
+
+/**
+ * The request log's cost: three fresh proxies (log text, json, off) each round, loaded at the same
+ * moment, each by its own wrk with half the table's connections, on the one core they share (when
+ * pinned): the listing and the example warmed up, then measured for `logDuration` seconds; the order they are
+ * loaded in rotates each round. Measured one after the other, as in the table, the difference of
+ * two proxies moves by 10 to 30 us between rounds on a shared VM, more than the cost; measured
+ * together, by 1 to 3. Fresh processes, because a process can also sit a few microseconds above
+ * or below its twin for its whole life (where V8 placed and compiled its code): over the rounds
+ * that becomes noise the median sees, where one set of processes would carry it into every round.
+ * @param {ReturnType<typeof readSettings> & {}} settings
+ * @param {'wrk' | 'autocannon'} generator
+ * @param {Scenario[]} chosen
+ * @param {ReturnType<typeof planPinning>} pinning
+ * @returns {Promise<import('./report.js').LogCost[]>}
+ */
+async function measureLogCosts(settings, generator, chosen, pinning) {
+  // The http scenario's line is the same line; with three proxies calling one upstream at once,
+  // on the core wrk uses, its CPU per request moves by tens of microseconds a round.
+  const measured = chosen.filter((s) => s.name !== 'http');
+  if (settings.logRounds === 0 || measured.length === 0) return [];
+  const load = { connections: Math.max(1, Math.floor(settings.connections / 2)), duration: settings.logDuration };
+  /** @type {Record<string, Record<string, number[]>>} */
+  const cpu = Object.fromEntries(measured.map((s) => [s.name, { text: [], json: [], off: [] }]));
+  process.stdout.write('\nrequest log: three fresh proxies a round, loaded at once');
+  for (let round = 0; round < settings.logRounds; round += 1) {
+    /** @type {import('./servers.js').Started[]} */
+    const started = [];
+    try {
+      for (const log of LOGS) started.push(await startChild('proxy.js', { args: [log, example, http] }));
+      if (pinning) for (const s of started) pin(s.child.pid, pinning.servers);
+      const targets = started.map((s, i) => childTarget(LOGS[i] ?? '', s));
+      const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)];
+      for (const s of measured) {
+        // Three times the table's warm-up: three proxies share the core, so each gets as much CPU as there.
+        await measureTogether(generator, order, s, { ...load, duration: 3 * settings.warmup });
+        const figures = await measureTogether(generator, order, s, load);
+        for (const [i, t] of order.entries()) cpu[s.name]?.[t.name]?.push(figures[i]?.cpuUs ?? Number.NaN);
+      }
+    } finally {
+      await Promise.all(started.map((s) => stopChild(s.child)));
+    }
+    process.stdout.write('.');
+  }
+  process.stdout.write('\n');
+  return measured.flatMap((s) => {
+    const figures = cpu[s.name] ?? {};
+    const off = figures.off ?? [];
+    return ['text', 'json'].map((log) => ({
+      scenario: s.name,
+      log,
+      differences: (figures[log] ?? []).map((v, i) => v - (off[i] ?? Number.NaN)),
+    }));
+  });
 }
 
 /** @param {Record<string, import('./servers.js').Started>} proxies */
@@ -274,9 +346,11 @@ function readSettings(args) {
   const { values } = parseOptions({
     args,
     options: {
-      duration: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '1' },
       warmup: { type: 'string', default: '2' },
-      rounds: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '15' },
+      'log-rounds': { type: 'string', default: '10' },
+      'log-duration': { type: 'string', default: '2' },
       connections: { type: 'string', default: '32' },
       only: { type: 'string' },
       generator: { type: 'string' },
@@ -297,7 +371,9 @@ function readSettings(args) {
   return {
     duration: whole('--duration', values.duration, 1, 60),
     warmup: whole('--warmup', values.warmup, 1, 60),
-    rounds: whole('--rounds', values.rounds, 1, 9),
+    rounds: whole('--rounds', values.rounds, 1, 99),
+    logRounds: whole('--log-rounds', values['log-rounds'], 0, 99),
+    logDuration: whole('--log-duration', values['log-duration'], 1, 60),
     connections: whole('--connections', values.connections, 1, 1000),
     only: new Set(only),
     generator: /** @type {'wrk' | 'autocannon' | undefined} */ (values.generator),

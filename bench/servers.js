@@ -175,23 +175,28 @@ export async function cpuOf(child) {
 
 /** Asks every child to stop (so profiles get written), then kills any still running after 5 s. */
 export async function stopAll() {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise((resolve) => {
-          const timer = setTimeout(() => {
-            child.kill('SIGKILL');
-            resolve(undefined);
-          }, 5_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          });
-          if (child.connected) child.send({ type: 'stop' });
-          else child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all([...children].map(stopChild));
+}
+
+/**
+ * Asks one child to stop (so its profile gets written) and waits for it to exit; kills it after 5 s.
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<void>}
+ */
+export function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (child.connected) child.send({ type: 'stop' });
+    else child.kill('SIGTERM');
+  });
 }
 
 /** Kills every child at once; for the process's exit, when nothing can be awaited. */
